@@ -19,7 +19,7 @@ def utcnow() -> datetime:
 
 
 class UtcDateTime(sa.types.TypeDecorator):
-    """A timezone-aware UTC timestamp, restored as UTC on read because SQLite drops it."""
+    """A timezone-aware UTC timestamp; SQLite drops the offset, so reads restore it."""
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True

@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install install-dev system-packages translations lint
+.PHONY: run test install install-dev system-packages translations lint admin demo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,13 @@ test: install-dev translations
 lint: install-dev
 	$(BIN)/ruff check helpdesk tests config.py wsgi.py
 	$(BIN)/ruff format --check helpdesk tests config.py wsgi.py
+
+# make admin EMAIL=you@example.com   (prompts for the password)
+admin: install
+	CSRDESK_ENV=development $(BIN)/flask --app wsgi db upgrade
+	CSRDESK_ENV=development $(BIN)/flask --app wsgi users create --role admin --email "$(EMAIL)"
+
+# Demo accounts (an admin, an agent and a customer); prints their passwords once.
+demo: install
+	CSRDESK_ENV=development $(BIN)/flask --app wsgi db upgrade
+	CSRDESK_ENV=development $(BIN)/flask --app wsgi demo

@@ -1,0 +1,143 @@
+"""Browser fixtures: the app on a live loopback server, driven by headless Chromium.
+
+The app runs with CSRF protection on, as in production, on a file SQLite
+database copied from the migrated template. Chromium is Debian's package;
+Playwright never downloads a browser here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from helpdesk.extensions import db
+
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Playwright's wait for a selector or navigation, in milliseconds.
+ACTION_TIMEOUT_MS = 15_000
+
+
+@pytest.fixture
+def app(app_factory):
+    """The app with CSRF protection enabled, because a real browser submits forms."""
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        yield app
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+
+    def __call__(self, path: str) -> str:
+        return self.url + path
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[LiveServer]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(
+        target=server.serve_forever, name="live-server", daemon=True
+    )
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory) -> Iterator[Browser]:
+    if not CHROMIUM_PATH.exists():
+        pytest.fail(
+            f"Chromium was not found at {CHROMIUM_PATH}; install it with "
+            "scripts/install-system-packages."
+        )
+    downloads = tmp_path_factory.mktemp("browser-downloads")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM_PATH),
+            args=CHROMIUM_ARGS,
+            downloads_path=str(downloads),
+        )
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class PageProblems:
+    """Console errors (CSP violations among them) and uncaught script errors."""
+
+    messages: list[str] = field(default_factory=list)
+
+    def watch(self, page: Page) -> None:
+        page.on(
+            "console",
+            lambda message: (
+                self.messages.append(f"{page.url}: console: {message.text}")
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: self.messages.append(f"{page.url}: {error}"))
+
+
+@pytest.fixture
+def page_problems() -> PageProblems:
+    return PageProblems()
+
+
+@pytest.fixture
+def open_page(browser, live_server, page_problems) -> Iterator[Callable[[], Page]]:
+    """Open a page in a fresh browser context: one context per person in a test."""
+    contexts: list[BrowserContext] = []
+
+    def open_new() -> Page:
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="en-US",
+            extra_http_headers={"Accept-Language": "en"},
+            accept_downloads=True,
+        )
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page_problems.watch(page)
+        return page
+
+    yield open_new
+
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot(tmp_path) -> Callable[[Page, str], Path]:
+    """Save a full-page screenshot under tmp_path/screenshots and return its path."""
+    folder = tmp_path / "screenshots"
+    folder.mkdir()
+
+    def take(page: Page, name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

@@ -1,0 +1,1 @@
+"""Helpers shared by the scenario, secret-scan, access-matrix and browser tests."""

@@ -112,6 +112,10 @@ class Ticket(db.Model):
     # Choices the agent makes for the CSR that is built.
     include_ou_in_subject: Mapped[bool] = mapped_column(default=False)
     include_email_in_subject: Mapped[bool] = mapped_column(default=False)
+    # Adds www.<apex> for an apex Common Name, or the apex for www.<apex>.
+    add_www_variant: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false()
+    )
     extra_sans: Mapped[list] = mapped_column(sa.JSON, default=list)
 
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -164,6 +168,10 @@ class FieldChange(db.Model):
     new_value: Mapped[str] = mapped_column(sa.Text)
     changed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The ticket version this change produced, so an agent whose form was
+    # opened at an older version can be shown what changed since; 0 on rows
+    # written before the column existed.
+    ticket_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     ticket: Mapped[Ticket] = relationship(back_populates="field_changes")
     changed_by: Mapped[User] = relationship()
@@ -209,6 +217,17 @@ class IssuedCsr(db.Model):
     """A CSR handed to the customer, with the fingerprint of its public key."""
 
     __tablename__ = "issued_csrs"
+    # At most one CSR per ticket is current (not voided): the database enforces
+    # the one-time delivery even if two requests got past the status check.
+    __table_args__ = (
+        sa.Index(
+            "uq_issued_csrs_current_per_ticket",
+            "ticket_id",
+            unique=True,
+            sqlite_where=sa.text("voided_at IS NULL"),
+            postgresql_where=sa.text("voided_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), index=True)

@@ -1,0 +1,77 @@
+"""Key types the desk offers, the rule that checks the choice, and key generation."""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from helpdesk.csr.findings import N_, Finding, error
+
+# (key_type, key_size, English label) in the order the inquiry template offers
+# them. RSA 1024 is listed because the customer template offers it, but the
+# key rule rejects it.
+KEY_CHOICES: list[tuple[str, int, str]] = [
+    ("RSA", 2048, N_("RSA 2048 bits (recommended)")),
+    ("RSA", 3072, N_("RSA 3072 bits")),
+    ("RSA", 4096, N_("RSA 4096 bits")),
+    ("EC", 256, N_("ECDSA P-256")),
+    ("EC", 384, N_("ECDSA P-384")),
+    ("RSA", 1024, N_("RSA 1024 bits (not accepted by public CAs)")),
+]
+
+DEFAULT_KEY = ("RSA", 2048)
+ACCEPTED_KEYS = frozenset(
+    {("RSA", 2048), ("RSA", 3072), ("RSA", 4096), ("EC", 256), ("EC", 384)}
+)
+EC_CURVES = {256: ec.SECP256R1, 384: ec.SECP384R1}
+CURVE_SIZES = {"secp256r1": 256, "secp384r1": 384}
+
+
+def key_label(key_type: str, key_size: int) -> str:
+    """Return the key choice written the way suggestions spell it, e.g. RSA-2048."""
+    return f"{key_type}-{key_size}"
+
+
+def check_key(key_type: str, key_size: int) -> list[Finding]:
+    """Check a key type and size against what public CAs accept.
+
+    The suggestion, when there is one, is a key label like "RSA-2048".
+    """
+    label = key_label(key_type, key_size)
+    if (key_type, key_size) in ACCEPTED_KEYS:
+        return []
+    if key_type == "RSA" and key_size < 2048:
+        return [
+            error(
+                "key",
+                label,
+                N_(
+                    "An RSA key of %(size)s bits is too weak: public CAs have "
+                    "refused RSA keys under 2048 bits since 2014. Choose RSA "
+                    "2048 bits."
+                ),
+                size=key_size,
+                suggestion=key_label(*DEFAULT_KEY),
+            )
+        ]
+    return [
+        error(
+            "key",
+            label,
+            N_(
+                "The key %(value)s is not offered. Choose RSA 2048, 3072 or "
+                "4096 bits, or ECDSA P-256 or P-384."
+            ),
+            suggestion=key_label(*DEFAULT_KEY),
+        )
+    ]
+
+
+def generate_private_key(
+    key_type: str, key_size: int
+) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey:
+    """Generate a new private key of an accepted type and size."""
+    if (key_type, key_size) not in ACCEPTED_KEYS:
+        raise ValueError(f"unsupported key {key_label(key_type, key_size)}")
+    if key_type == "RSA":
+        return rsa.generate_private_key(public_exponent=65537, key_size=key_size)
+    return ec.generate_private_key(EC_CURVES[key_size]())

@@ -82,8 +82,8 @@ def check_country(value: str) -> list[Finding]:
             "country",
             value,
             N_(
-                "%(value)s is not a two-letter upper-case ISO 3166-1 code. For "
-                "%(country)s enter %(suggestion)s."
+                "%(value)s is not a two-letter ISO 3166-1 code in upper case. "
+                "Enter %(suggestion)s (%(country)s)."
             ),
             country=name,
             suggestion=suggestion,

@@ -84,7 +84,10 @@ def check_email_address(value: str) -> list[Finding]:
             error(
                 "email_address",
                 value,
-                N_("Write %(value)s as %(suggestion)s, without spaces."),
+                N_(
+                    "Write %(value)s as %(suggestion)s: no spaces around it and "
+                    "the domain in lower case."
+                ),
                 suggestion=validated.normalized,
             )
         )

@@ -61,9 +61,17 @@ def check_key(key_type: str, key_size: int) -> list[Finding]:
                 "The key %(value)s is not offered. Choose RSA 2048, 3072 or "
                 "4096 bits, or ECDSA P-256 or P-384."
             ),
-            suggestion=key_label(*DEFAULT_KEY),
+            suggestion=key_label(*_closest_key(key_type, key_size)),
         )
     ]
+
+
+def _closest_key(key_type: str, key_size: int) -> tuple[str, int]:
+    if key_type == "EC":
+        return ("EC", 384) if key_size > 384 else ("EC", 256)
+    if key_type == "RSA" and key_size > 4096:
+        return "RSA", 4096
+    return DEFAULT_KEY
 
 
 def generate_private_key(

@@ -168,6 +168,20 @@ def _label_to_ascii(
 ) -> tuple[str | None, list[Finding]]:
     if label.isascii():
         return label, _check_ldh_label(field_name, value, label)
+    punycode_length = len("xn--") + len(label.encode("punycode"))
+    if punycode_length > MAX_LABEL_LENGTH:
+        return None, [
+            error(
+                field_name,
+                value,
+                N_(
+                    "The label %(label)s in %(value)s has %(length)s characters as "
+                    "an A-label; a DNS label can have at most 63."
+                ),
+                label=label,
+                length=punycode_length,
+            )
+        ]
     try:
         a_label = idna.alabel(label)
     except idna.IDNAError:
@@ -343,7 +357,10 @@ def _check_public_name(
     is_special_use = any(
         ".".join(labels[i:]) in SPECIAL_USE_SUFFIXES for i in range(len(labels))
     )
-    if len(labels) < 2 or is_special_use or ICANN_SUFFIXES.publicsuffix(base) is None:
+    is_icann_suffix = not is_special_use and ICANN_SUFFIXES.is_public(base)
+    if not is_icann_suffix and (
+        len(labels) < 2 or is_special_use or ICANN_SUFFIXES.publicsuffix(base) is None
+    ):
         return [
             error(
                 field_name,
@@ -356,7 +373,7 @@ def _check_public_name(
                 ),
             )
         ]
-    if ICANN_SUFFIXES.is_public(base):
+    if is_icann_suffix:
         if is_wildcard:
             return [
                 error(

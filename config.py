@@ -32,7 +32,8 @@ class Config:
     ENV_NAME = "production"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Keeps bound values out of database error messages, which reach the logs.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
 
     # Screenshots are capped at 5 MB; the request cap leaves room for the
     # other form fields so a 20 MB body is refused before it is read.
@@ -62,6 +63,12 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5/15 minutes")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20/15 minutes")
+    SIGNUP_LIMIT_PER_IP = os.environ.get("SIGNUP_LIMIT_PER_IP", "10/hour")
+
+    # How many reverse proxies in front of the app set X-Forwarded-For and
+    # X-Forwarded-Proto. 0 trusts neither header; the client IP address then
+    # is the TCP peer, which the audit log and the throttles use.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
     BABEL_DEFAULT_LOCALE = "ko"
     BABEL_DEFAULT_TIMEZONE = "UTC"

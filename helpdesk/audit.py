@@ -100,14 +100,22 @@ def record(
     return event
 
 
+# Why verify() stopped: the link to the event before, or the event's content.
+BROKEN_LINK = "link"
+BROKEN_CONTENT = "content"
+
+
 @dataclass(frozen=True)
 class ChainReport:
+    """The result of verify(); HEAD_* name the last event checked and found intact."""
+
     is_intact: bool
     checked: int
     head_id: int | None
     head_hash: str
     broken_id: int | None = None
     problem: str = ""
+    broken_part: str = ""
 
 
 def verify() -> ChainReport:
@@ -127,6 +135,7 @@ def verify() -> ChainReport:
                 previous_hash,
                 event.id,
                 "previous-hash link does not match the event before it",
+                BROKEN_LINK,
             )
         if compute_hash(event) != event.event_hash:
             return ChainReport(
@@ -136,6 +145,7 @@ def verify() -> ChainReport:
                 previous_hash,
                 event.id,
                 "content does not match its stored hash",
+                BROKEN_CONTENT,
             )
         previous_hash = event.event_hash
         last_id = event.id

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 import click
 import sqlalchemy as sa
 from flask import Flask
 
 from helpdesk import audit
-from helpdesk.auth.passwords import hash_password
+from helpdesk.auth import accounts
+from helpdesk.auth.password_policy import password_problem
 from helpdesk.extensions import db
 from helpdesk.models import Role, User
 
@@ -19,22 +22,15 @@ def create_user(
     hosting_account_id: str | None = None,
     display_name: str = "",
 ) -> User:
-    user = User(
-        email=email.strip().lower(),
-        password_hash=hash_password(password),
-        role=role,
+    """Add an account as the command line does, audited with no actor."""
+    return accounts.create_account(
+        email,
+        password,
+        role,
         hosting_account_id=hosting_account_id,
         display_name=display_name,
+        via="command line",
     )
-    db.session.add(user)
-    db.session.flush()
-    audit.record(
-        "user.created",
-        actor=None,
-        target_user_id=user.id,
-        details={"email": user.email, "role": role, "via": "command line"},
-    )
-    return user
 
 
 users_group = click.Group("users", help="Create and list accounts.")
@@ -58,13 +54,13 @@ def create_user_command(email, role, hosting_account_id, display_name, password)
         raise click.BadParameter(
             "a customer needs --hosting-account-id", param_hint="--hosting-account-id"
         )
-    existing = db.session.scalar(
-        sa.select(User).where(User.email == email.strip().lower())
-    )
-    if existing is not None:
+    if accounts.find_by_email(email) is not None:
         raise click.BadParameter(
             f"an account with {email} already exists", param_hint="--email"
         )
+    problem = password_problem(password, email)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
     user = create_user(email, password, role, hosting_account_id, display_name)
     db.session.commit()
     click.echo(f"Created {role} account {user.email} (id {user.id}).")
@@ -76,6 +72,35 @@ def list_users_command():
     for user in db.session.scalars(sa.select(User).order_by(User.id)):
         state = "active" if user.is_active else "deactivated"
         click.echo(f"{user.id}\t{user.role}\t{state}\t{user.email}")
+
+
+DEMO_ACCOUNTS = (
+    (Role.ADMIN, "demo-admin@example.com", "Demo Admin", None),
+    (Role.AGENT, "demo-agent@example.com", "Demo Agent", None),
+    (Role.CUSTOMER, "demo-customer@example.com", "Demo Customer", "demo-0001"),
+)
+
+
+@click.command("demo")
+def demo_command():
+    """Create an admin, an agent and a customer to try the desk with.
+
+    Each new account gets a random password, printed once here and stored
+    nowhere else. Accounts that already exist are left unchanged.
+    """
+    created = []
+    for role, email, display_name, hosting_account_id in DEMO_ACCOUNTS:
+        if accounts.find_by_email(email) is not None:
+            click.echo(f"{email} already exists; its password is unchanged.")
+            continue
+        password = secrets.token_urlsafe(15)
+        create_user(email, password, role, hosting_account_id, display_name)
+        created.append((role, email, password))
+    db.session.commit()
+    for role, email, password in created:
+        click.echo(f"{role:<9} {email:<26} password: {password}")
+    if created:
+        click.echo("Write these passwords down now; they are not shown again.")
 
 
 audit_group = click.Group("audit", help="Check the audit log.")
@@ -102,3 +127,4 @@ def verify_command():
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(audit_group)
+    app.cli.add_command(demo_command)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import secrets
+import time
 import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, g, render_template, request
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from helpdesk.extensions import (
     babel,
@@ -36,7 +39,22 @@ PLACEHOLDER_SECRET_KEYS = {
     "secret-key",
     "supersecret",
 }
+# Parts of sample keys that people keep longer than the minimum length, such
+# as "change-me-in-production-0000000000".
+PLACEHOLDER_SECRET_KEY_PARTS = (
+    "changeme",
+    "change-me",
+    "change_me",
+    "changethis",
+    "replace-me",
+    "replaceme",
+    "you-will-never-guess",
+    "insecure",
+)
 MIN_SECRET_KEY_LENGTH = 32
+# A random key of 32 or more URL-safe characters has far more distinct
+# characters than this; fewer means a pattern such as "aaaa..." or "abab...".
+MIN_SECRET_KEY_DISTINCT_CHARACTERS = 10
 
 
 def configure_settings(app: Flask, config_class, overrides: dict) -> None:
@@ -51,6 +69,14 @@ def configure_settings(app: Flask, config_class, overrides: dict) -> None:
     if app.config["ENV_NAME"] == "development" and not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret_key(app)
     check_secret_key(app.config.get("SECRET_KEY"))
+    _trust_proxies(app)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Read the client address and scheme from TRUSTED_PROXIES proxy headers."""
+    count = app.config.get("TRUSTED_PROXIES", 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _development_secret_key(app: Flask) -> str:
@@ -66,22 +92,24 @@ def _development_secret_key(app: Flask) -> str:
 
 
 def check_secret_key(key: str | None) -> None:
+    """Raise RuntimeError, naming SECRET_KEY and the fix, unless KEY looks random."""
+    advice = (
+        "Set the SECRET_KEY environment variable to a random value of at least "
+        f"{MIN_SECRET_KEY_LENGTH} characters, for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+    )
     if not key:
-        raise RuntimeError(
-            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a "
-            "random value of at least 32 characters, for example the output of "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
-        )
-    if key.strip().lower() in PLACEHOLDER_SECRET_KEYS:
-        raise RuntimeError(
-            "SECRET_KEY is a well-known placeholder. Set SECRET_KEY to a random "
-            "value of at least 32 characters."
-        )
+        raise RuntimeError("SECRET_KEY is not set. " + advice)
+    folded = key.strip().lower()
+    is_placeholder = folded in PLACEHOLDER_SECRET_KEYS or any(
+        part in folded for part in PLACEHOLDER_SECRET_KEY_PARTS
+    )
+    if is_placeholder:
+        raise RuntimeError("SECRET_KEY is a well-known placeholder. " + advice)
     if len(key) < MIN_SECRET_KEY_LENGTH:
-        raise RuntimeError(
-            f"SECRET_KEY has {len(key)} characters; set SECRET_KEY to a random "
-            f"value of at least {MIN_SECRET_KEY_LENGTH} characters."
-        )
+        raise RuntimeError(f"SECRET_KEY has only {len(key)} characters. " + advice)
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT_CHARACTERS:
+        raise RuntimeError("SECRET_KEY is a repeated pattern, not random. " + advice)
 
 
 class RequestIdFilter(logging.Filter):
@@ -182,18 +210,8 @@ def configure_security_headers(app: Flask) -> None:
 
 
 def configure_error_pages(app: Flask) -> None:
+    """Show a short message and the request id; never a traceback or error text."""
     logger = logging.getLogger("helpdesk.errors")
-
-    def render_error(status: int, message: str):
-        return (
-            render_template(
-                "errors/error.html",
-                status=status,
-                message=message,
-                request_id=g.get("request_id", ""),
-            ),
-            status,
-        )
 
     messages = {
         400: lambda: _("The request was invalid. Reload the page and try again."),
@@ -204,21 +222,55 @@ def configure_error_pages(app: Flask) -> None:
             "The upload is too large. Screenshots may be at most 5 MB; "
             "choose a smaller file."
         ),
-        429: lambda: _("Too many attempts. Wait a few minutes and try again."),
     }
     for status, message in messages.items():
         app.register_error_handler(
-            status, lambda error, s=status, m=message: render_error(s, m())
+            status, lambda error, s=status, m=message: _render_error(s, m())
         )
+
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        return _render_error(429, _too_many_requests_message())
 
     @app.errorhandler(500)
     def internal_error(error):
-        logger.error("unhandled error on %s %s", request.method, request.path)
+        # Flask has already logged the traceback through app.logger, with the
+        # request id; this line names the exception class only, because an
+        # exception's text can quote the values it failed on.
+        original = getattr(error, "original_exception", None)
+        logger.error(
+            "unhandled %s on %s %s",
+            type(original).__name__ if original else "error",
+            request.method,
+            request.path,
+        )
         db.session.rollback()
-        return render_error(
+        return _render_error(
             500,
             _("Something went wrong on our side. Quote the request id to support."),
         )
+
+
+def _render_error(status: int, message: str):
+    page = render_template(
+        "errors/error.html",
+        status=status,
+        message=message,
+        request_id=g.get("request_id", ""),
+    )
+    return page, status
+
+
+def _too_many_requests_message() -> str:
+    current = limiter.current_limit
+    if current is None:
+        return _("Too many attempts. Wait a few minutes and try again.")
+    minutes = max(1, math.ceil((current.reset_at - time.time()) / 60))
+    return ngettext(
+        "Too many attempts. Try again in %(num)d minute.",
+        "Too many attempts. Try again in %(num)d minutes.",
+        minutes,
+    )
 
 
 def configure_cli(app: Flask) -> None:

@@ -1,0 +1,105 @@
+"""Forms of the admin area: new accounts and the audit log filter."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from helpdesk.auth.forms import (
+    NewPasswordMixin,
+    confirmation_field,
+    email_address,
+    hosting_account_id,
+    password_field,
+)
+from helpdesk.models import Role
+
+ROLE_LABELS = {
+    Role.CUSTOMER: _l("Customer"),
+    Role.AGENT: _l("Agent"),
+    Role.ADMIN: _l("Admin"),
+}
+
+
+class NewUserForm(FlaskForm, NewPasswordMixin):
+    role = SelectField(
+        _l("Role"), choices=[(role, ROLE_LABELS[role]) for role in Role.ALL]
+    )
+    email = StringField(
+        _l("Email address"),
+        validators=[
+            DataRequired(message=_l("Enter the email address.")),
+            Length(max=254, message=_l("Use at most %(max)d characters.")),
+            email_address,
+        ],
+    )
+    display_name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(message=_l("Enter the name shown to others.")),
+            Length(max=100, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    hosting_account_id = StringField(_l("Hosting account ID (customers only)"))
+    password = password_field(_l("Initial password"))
+    password_confirm = confirmation_field(_l("Initial password again"), "password")
+
+    def validate_hosting_account_id(self, field) -> None:
+        if self.role.data != Role.CUSTOMER:
+            if (field.data or "").strip():
+                raise ValidationError(
+                    _l("Only customer accounts have a hosting account ID; clear it.")
+                )
+            field.data = None
+            return
+        if not (field.data or "").strip():
+            raise ValidationError(_l("A customer account needs a hosting account ID."))
+        hosting_account_id(self, field)
+
+    def validate_password(self, field) -> None:
+        self.check_new_password(field, self.email.data or "")
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters read from the query string (GET) or the export form (POST)."""
+
+    class Meta:
+        # The filter is a GET; the export POST is checked by CSRFProtect,
+        # which covers every POST whether or not a form asks for it.
+        csrf = False
+
+    actor = StringField(
+        _l("Actor email contains"),
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    action = SelectField(_l("Action"), choices=[], validate_choice=False)
+    ticket_id = StringField(_l("Ticket number"), validators=[Optional()])
+    date_from = DateField(_l("From (UTC)"), validators=[Optional()])
+    date_to = DateField(_l("To (UTC), inclusive"), validators=[Optional()])
+
+    def validate_ticket_id(self, field) -> None:
+        value = (field.data or "").strip()
+        if not value.isascii() or not value.isdigit() or int(value) < 1:
+            raise ValidationError(
+                _l(
+                    "“%(value)s” is not a ticket number. Type digits only, like 42.",
+                    value=value,
+                )
+            )
+        field.data = value
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(
+                _l(
+                    "The end date %(end)s is before the start date %(start)s. "
+                    "Swap them.",
+                    end=field.data.isoformat(),
+                    start=self.date_from.data.isoformat(),
+                )
+            )

@@ -48,6 +48,8 @@ OUTPUT_FORMATS = {
     "JPEG": "JPEG",
     "MPO": "JPEG",
 }
+# The first bytes of a PNG, a JPEG (SOI and the next marker's 0xFF), and a GIF.
+SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 # EXIF Orientation value -> the transposition that shows the image upright.
 EXIF_ORIENTATIONS = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -280,11 +282,11 @@ def _open(data: bytes, shown_name: str, max_pixels: int) -> Image.Image:
             filename=shown_name,
             limit_mp=_format_number(max_pixels / 1_000_000),
         ) from error
-    except UnidentifiedImageError as error:
-        raise _rejected(NOT_AN_IMAGE, filename=shown_name) from error
-    except DECODE_ERRORS as error:
-        # A plugin accepted the signature, then failed on the header.
-        raise _rejected(DAMAGED, filename=shown_name) from error
+    except (UnidentifiedImageError, *DECODE_ERRORS) as error:
+        # A file that starts like one of the accepted formats but fails on
+        # its header is a damaged screenshot rather than the wrong kind of file.
+        message = DAMAGED if _has_accepted_signature(data) else NOT_AN_IMAGE
+        raise _rejected(message, filename=shown_name) from error
 
     width, height = image.size
     if width < 1 or height < 1:
@@ -298,6 +300,12 @@ def _open(data: bytes, shown_name: str, max_pixels: int) -> Image.Image:
             limit_mp=_format_number(max_pixels / 1_000_000),
         )
     return image
+
+
+def _has_accepted_signature(data: bytes) -> bool:
+    if data.startswith(SIGNATURES):
+        return True
+    return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
 
 
 def _load_first_frame(image: Image.Image, shown_name: str, max_pixels: int) -> None:

@@ -1,0 +1,1 @@
+"""Tests of helpdesk.uploads; images.py builds their inputs."""

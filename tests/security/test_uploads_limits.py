@@ -197,37 +197,44 @@ def test_bomb_processing_leaves_warning_filters_alone():
     assert warnings.filters == before
 
 
+# VmHWM is the peak resident memory of the probe's own address space; unlike
+# ru_maxrss it does not carry over the pytest process's peak across fork/exec.
 RSS_PROBE = """
-import io, json, resource, sys
+import io, json, pathlib
 from PIL import Image
 from helpdesk.uploads import UploadError, process_screenshot
 from uploads.images import MAX_BYTES, MAX_PIXELS, upload
 import test_uploads_limits as limits
 
-def max_rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_mb():
+    status = pathlib.Path("/proc/self/status").read_text()
+    line = next(row for row in status.splitlines() if row.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
 
 bombs = {
     name: build(width, height)
     for name, (build, width, height, _) in limits.BOMBS.items()
 }
-baseline = max_rss_mb()
+baseline = peak_mb()
 growth = {}
 for name, data in bombs.items():
     try:
         process_screenshot(upload(data, "bomb.png"), MAX_BYTES, MAX_PIXELS)
     except UploadError:
         pass
-    growth[name] = max_rss_mb() - baseline
+    growth[name] = peak_mb() - baseline
 
 # Control: decoding the 48-megapixel RGB bomb for real must show up.
 image = Image.open(io.BytesIO(bombs["png_rgb_48mp"]))
 image.load()
-growth["control_decode"] = max_rss_mb() - baseline
+growth["control_decode"] = peak_mb() - baseline
 print(json.dumps(growth))
 """
 
 
+@pytest.mark.skipif(
+    not Path("/proc/self/status").exists(), reason="reads VmHWM from Linux /proc"
+)
 def test_bombs_leave_resident_memory_flat():
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(
@@ -246,8 +253,7 @@ def test_bombs_leave_resident_memory_flat():
     growth = json.loads(completed.stdout)
 
     # A decoded 48-megapixel RGB image needs 192 MB (Pillow keeps 4 bytes a
-    # pixel); the peak rises by less where the baseline peak already covered
-    # some of it, but far more than the bound the bombs must stay under.
-    assert growth.pop("control_decode") > 100
+    # pixel), so the control shows that the probe notices a real decode.
+    assert growth.pop("control_decode") > 150
     for name, megabytes in growth.items():
         assert megabytes < 32, f"{name} grew resident memory by {megabytes:.0f} MB"

@@ -38,6 +38,7 @@ PRIVATE_KEY_BLOCK = re.compile(
     r"-{5}\s*BEGIN\s+(?:[A-Z0-9]+\s+)*PRIVATE\s+KEY\s*-{5}", re.IGNORECASE
 )
 PEM_BLOCK = "-----BEGIN"
+CSR_PEM_LABELS = (b"CERTIFICATE REQUEST", b"NEW CERTIFICATE REQUEST")
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def inspect_csr(data: bytes | str) -> CsrSummary:
     raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
     try:
         if PEM_BLOCK.encode() in raw:
-            csr = x509.load_pem_x509_csr(_pem_block(raw, b"CERTIFICATE REQUEST"))
+            csr = x509.load_pem_x509_csr(_pem_block(raw, CSR_PEM_LABELS))
         else:
             csr = x509.load_der_x509_csr(raw)
     except ValueError as exc:
@@ -119,7 +120,7 @@ def inspect_certificate(data: bytes | str) -> CertificateSummary:
     try:
         if PEM_BLOCK.encode() in raw:
             certificate = x509.load_pem_x509_certificate(
-                _pem_block(raw, b"CERTIFICATE")
+                _pem_block(raw, (b"CERTIFICATE",))
             )
         else:
             certificate = x509.load_der_x509_certificate(raw)
@@ -162,20 +163,17 @@ def describe_public_key(public_key: PublicKeyTypes) -> tuple[str, int]:
     return type(public_key).__name__.removesuffix("PublicKey").lstrip("_"), 0
 
 
-def _pem_block(raw: bytes, label: bytes) -> bytes:
+def _pem_block(raw: bytes, labels: tuple[bytes, ...]) -> bytes:
     # Pasted text often carries mail quoting or other blocks around the one we
-    # want, so cut out the first block with the expected label.
-    begin = b"-----BEGIN " + label + b"-----"
-    end = b"-----END " + label + b"-----"
-    start = raw.find(begin)
-    stop = raw.find(end, start)
-    if start < 0 or stop < 0:
-        if label == b"CERTIFICATE REQUEST":
-            return (
-                _pem_block(raw, b"NEW CERTIFICATE REQUEST") if b"NEW " in raw else raw
-            )
-        return raw
-    return raw[start : stop + len(end)]
+    # want, so cut out the first block with an expected label.
+    for label in labels:
+        begin = b"-----BEGIN " + label + b"-----"
+        end = b"-----END " + label + b"-----"
+        start = raw.find(begin)
+        stop = raw.find(end, start)
+        if start >= 0 and stop >= 0:
+            return raw[start : stop + len(end)]
+    return raw
 
 
 def _name_pairs(name: x509.Name) -> list[tuple[str, str]]:

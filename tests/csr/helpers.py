@@ -49,6 +49,13 @@ def run_tool(
     )
 
 
+def run_tool_with_input(args: list[str], data: bytes) -> subprocess.CompletedProcess:
+    """Run openssl with data on its standard input, so no file is needed."""
+    return subprocess.run(
+        args, input=data, capture_output=True, timeout=120, check=False
+    )
+
+
 class TestCa:
     """A throwaway issuing CA that signs CSRs into CA/Browser Forum OV certificates."""
 

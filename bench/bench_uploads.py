@@ -4,10 +4,10 @@ Run from the repository root:
 
     .venv/bin/python bench/bench_uploads.py [--runs N]
 
-For each input it prints the median and range of the wall time over N runs,
-the tracemalloc peak of one run (Python allocations only: the bytes read and
-written), and how far one run raises the peak resident memory of a fresh
-process (this includes Pillow's pixel buffers, which tracemalloc cannot see).
+For each input it prints the median and range of the wall time over N runs
+and the tracemalloc peak of one run, which counts Python allocations only (the
+bytes read and written). It also prints how far one run raises the peak
+resident memory of a fresh process, which includes Pillow's pixel buffers.
 """
 
 from __future__ import annotations

@@ -3,9 +3,11 @@
 Only the re-encoded bytes leave this module, so EXIF (GPS positions), ICC
 profiles, comments, text chunks, extra frames and anything appended after the
 image data are never stored. The format comes from the content alone; the file
-name and the declared Content-Type are ignored. Nothing is written to disk.
+name and the declared Content-Type are ignored. This module writes nothing to
+disk, though Werkzeug may already have spooled a large upload to a temporary
+file before the view runs.
 
-Re-encoding: JPEG stays JPEG at quality 90 (a photo saved as PNG would grow
+Re-encoding: JPEG stays JPEG at quality 90 (a photo saved as PNG typically grows
 several times over), and PNG, GIF and WebP become PNG (lossless, so text in a
 screenshot stays sharp). Animated GIF, APNG and WebP keep their first frame.
 Colour profiles are dropped without conversion, so a wide-gamut screenshot
@@ -65,18 +67,18 @@ JPEG_QUALITY = 90
 MAX_FILENAME_LENGTH = 255
 MEGABYTE = 1024 * 1024
 
-# Modes that the PNG and JPEG encoders write as they are; any other decoded
-# mode is converted to RGB, or to RGBA when the image has transparency.
+# Modes that the PNG and JPEG encoders write unchanged. Any other decoded mode
+# is converted to RGB, or to RGBA when the image has transparency.
 PNG_MODES = frozenset({"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"})
 JPEG_MODES = frozenset({"L", "RGB"})
 
-# What Pillow raises for a damaged, truncated or malformed file. Image.open
+# Exceptions Pillow raises for a damaged, truncated or malformed file. Image.open
 # turns a plugin's SyntaxError, IndexError, TypeError or struct.error into
-# UnidentifiedImageError (an OSError); load() can raise these directly.
+# UnidentifiedImageError (an OSError), but load() can raise them directly.
 DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, IndexError, struct.error)
 
-# Bidirectional-text controls: kept in a name they can make "gnp.exe" display
-# as "exe.png", so they are removed with the other control characters.
+# Bidirectional-text controls can make "invoice<U+202E>gnp.exe" display as
+# "invoiceexe.png", so they are removed with the other control characters.
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e") | (
     frozenset("\u2066\u2067\u2068\u2069")
 )
@@ -178,11 +180,12 @@ def process_screenshot(
 def display_filename(raw_name: str | None) -> str:
     """Reduce an uploaded file name to its last part, as text safe to display.
 
-    Removes directories (split on both / and \\), control characters
-    (CR, LF, NUL, tabs), line separators and bidirectional-text overrides,
-    normalizes to NFC (browsers on macOS may send decomposed Hangul) and keeps at most
-    MAX_FILENAME_LENGTH characters, cutting the stem so the extension stays.
-    The result may be empty and is never meant to be used as a path.
+    Removes directories (split on both / and \\), control characters such as
+    CR, LF, NUL and tab, line separators and bidirectional-text controls. The
+    text is normalized to NFC, because browsers on macOS may send decomposed
+    Hangul. At most MAX_FILENAME_LENGTH characters are kept, cut from the stem
+    so that a short extension stays. The result may be empty and must never be
+    used as a path.
     """
     if not raw_name:
         return ""
@@ -249,10 +252,10 @@ def _total_size(stream: IO[bytes], bytes_read: int) -> int | None:
 
 
 def _decode(data: bytes, shown_name: str, max_pixels: int) -> tuple[Image.Image, str]:
-    # NOTE: catch_warnings() swaps the process-wide filter list (thread-safe
-    # only from Python 3.14), so a warning another thread raises meanwhile may
-    # be recorded here. Pillow's DecompressionBombWarning is recorded rather
-    # than raised because the max_pixels check in _open() is the limit here.
+    # NOTE: on Python 3.11 catch_warnings() swaps the process-wide filter list,
+    # so a warning another thread raises meanwhile may be recorded here.
+    # Pillow's DecompressionBombWarning is recorded rather than raised because
+    # the max_pixels check in _open() is the limit that applies here.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", Image.DecompressionBombWarning)
         warnings.filterwarnings("always", category=UserWarning, module=r"PIL\.")
@@ -272,8 +275,8 @@ def _decode(data: bytes, shown_name: str, max_pixels: int) -> tuple[Image.Image,
 def _open(data: bytes, shown_name: str, max_pixels: int) -> Image.Image:
     # Image.open reads only the header, so the pixel count is checked before
     # any pixel is decoded. NOTE: for WebP, Pillow's open already has libwebp
-    # reserve the canvas (8 bytes a pixel, up to 16383 x 16383); the pages are
-    # not touched before this check, so resident memory stays small.
+    # reserve the canvas, 8 bytes a pixel and up to 16383 x 16383. Those pages
+    # are not touched before this check, so resident memory stays small.
     try:
         image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
     except Image.DecompressionBombError as error:
@@ -324,9 +327,9 @@ def _load_first_frame(image: Image.Image, shown_name: str, max_pixels: int) -> N
 
 
 def _apply_orientation(image: Image.Image, shown_name: str) -> Image.Image:
-    # Turns only the pixels, as ImageOps.exif_transpose does, but without its
-    # step that writes the EXIF back: that step raises on malformed EXIF
-    # values, and the EXIF is dropped here anyway.
+    # Rotate or flip the pixels as ImageOps.exif_transpose does, but skip its
+    # step that writes the EXIF back. In Pillow 13 that step raises on some
+    # malformed EXIF values, and the EXIF is dropped here anyway.
     try:
         orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
     except DECODE_ERRORS as error:

@@ -15,7 +15,7 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from helpdesk.extensions import db
-from helpdesk.models import Role, Ticket, User
+from helpdesk.models import Attachment, Role, Ticket, User
 
 RULE_ATTRIBUTE = "access_rule"
 
@@ -94,6 +94,18 @@ def load_ticket_or_404(ticket_id: int) -> Ticket:
     if ticket is None or not can_view_ticket(current_user, ticket):
         abort(404)
     return ticket
+
+
+def load_attachment_or_404(ticket: Ticket, public_id: str) -> Attachment:
+    """Load a screenshot of TICKET, which the caller already loaded with access."""
+    attachment = db.session.scalar(
+        sa.select(Attachment).where(
+            Attachment.ticket_id == ticket.id, Attachment.public_id == public_id
+        )
+    )
+    if attachment is None:
+        abort(404)
+    return attachment
 
 
 def can_see_internal_notes(user: User) -> bool:

@@ -8,6 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from helpdesk.csr.findings import N_, Finding, error
 
+# RFC 3280 bound; RFC 5280 raised it to 255, but the desk keeps the older one.
 MAX_EMAIL_LENGTH = 128
 DOMAIN_LIKE = re.compile(r"^[^@\s]+\.[^@\s]+$")
 
@@ -73,8 +74,8 @@ def check_email_address(value: str) -> list[Finding]:
                 "email_address",
                 value,
                 N_(
-                    "%(value)s has %(length)s characters; an Email Address in a "
-                    "CSR can have at most 128."
+                    "%(value)s has %(length)s characters; the Email Address can "
+                    "have at most 128."
                 ),
                 length=len(validated.normalized),
             )

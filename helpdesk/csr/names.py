@@ -4,7 +4,8 @@ Public suffix decisions use the list shipped in the publicsuffixlist package,
 so nothing is downloaded at run time:
 
 - A name is internal unless its top-level domain is in the ICANN section of
-  the list. Special-use names (RFC 6761, RFC 8375, RFC 9476) are internal too.
+  the list. Special-use names (RFC 6761, RFC 8375, RFC 9476) and common
+  private names such as .corp, .home and .lan are internal too.
 - A wildcard directly on an ICANN suffix (``*.co.kr``) is an error. On a
   private-section suffix (``*.github.io``) it is a warning, because a CA
   issues that only to the operator of the whole suffix.
@@ -28,7 +29,7 @@ from helpdesk.csr.findings import N_, Finding, error, info, warning
 ICANN_SUFFIXES = PublicSuffixList(only_icann=True, accept_unknown=False)
 ALL_SUFFIXES = PublicSuffixList(accept_unknown=False)
 
-# Names that never resolve on the public Internet, whatever the list says.
+# Names that never resolve on the public Internet, even where the list has them.
 SPECIAL_USE_SUFFIXES = frozenset(
     {
         "alt",

@@ -1,6 +1,6 @@
 """Encrypt the private key (PKCS#8, PBES2) and pack it with the CSR in an AES ZIP.
 
-Everything happens in memory: no temporary file ever holds key material.
+Both steps work on bytes in memory and write no file.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from helpdesk.csr import der
 from helpdesk.csr.readme import readme_text
 
 DEFAULT_KDF_ROUNDS = 600_000
-# pyzipper's WinZip AES entries are AE-2 with an HMAC; 7-Zip, WinZip and
-# Windows 11 File Explorer open them. DEFLATE keeps them readable by all three.
+# WinZip AES entries (pyzipper) open in 7-Zip and WinZip. Inside the
+# encryption only DEFLATE is used, because unzip tools that read AES entries
+# do not all support LZMA or BZIP2.
 ZIP_COMPRESSION = pyzipper.ZIP_DEFLATED
 AES_KEY_BITS = 256
 SALT_BYTES = 16

@@ -147,7 +147,7 @@ def test_inspect_csr_detects_bad_signature(rsa_key):
     assert any("does not verify" in f.render() for f in summary.findings)
 
 
-def test_inspect_csr_warns_when_common_name_missing_from_san(rsa_key):
+def test_inspect_csr_warns_cn_not_in_san(rsa_key):
     summary = inspect_csr(pem(make_csr(rsa_key, SUBJECT, ["shop.example.co.kr"])))
 
     assert [(f.field, f.severity) for f in summary.findings] == [

@@ -62,7 +62,7 @@ def test_common_name_case_and_dots_get_suggestion(value, suggestion):
         ("bücher.de", "xn--bcher-kva.de"),
     ],
 )
-def test_common_name_idn_shows_both_forms_and_suggests_a_label(value, a_label):
+def test_common_name_idn_suggests_a_label(value, a_label):
     findings = check_field("common_name", value)
 
     assert len(findings) == 1
@@ -72,7 +72,7 @@ def test_common_name_idn_shows_both_forms_and_suggests_a_label(value, a_label):
     assert findings[0].suggestion == a_label
 
 
-def test_common_name_idn_with_capitals_is_error_with_a_label():
+def test_common_name_idn_capitals_is_error():
     findings = check_field("common_name", "한국.KR")
 
     assert findings[0].severity is Severity.ERROR
@@ -190,9 +190,7 @@ def test_check_request_names_bad_extra_san(make_request):
         ),
     ],
 )
-def test_subject_alt_names_www_variant_uses_public_suffix_list(
-    make_request, common_name, extra_sans, expected
-):
+def test_subject_alt_names_www_variant(make_request, common_name, extra_sans, expected):
     request = make_request(
         common_name=common_name,
         problem_domain="",
@@ -203,7 +201,7 @@ def test_subject_alt_names_www_variant_uses_public_suffix_list(
     assert subject_alt_names(request) == expected
 
 
-def test_subject_alt_names_without_www_variant_is_common_name(make_request):
+def test_subject_alt_names_common_name_only(make_request):
     request = make_request(common_name="example.co.kr")
 
     assert subject_alt_names(request) == ["example.co.kr"]

@@ -131,9 +131,7 @@ def test_delivery_repr_hides_zip(delivery):
         ("한국.kr", "xn--3e0b707e.kr"),
     ],
 )
-def test_delivery_file_names_use_a_label_and_wildcard_prefix(
-    make_request, common_name, stem
-):
+def test_delivery_file_names_wildcard_and_idn(make_request, common_name, stem):
     request = make_request(
         common_name=common_name, problem_domain="", key_type="EC", key_size=256
     )
@@ -165,7 +163,7 @@ def test_delivery_key_matches_requested_type(make_request, key_type, key_size):
     assert (result.key_type, result.key_size) == (key_type, key_size)
 
 
-def test_encrypted_key_uses_pbes2_sha256_aes256_and_given_rounds(rsa_key):
+def test_encrypted_key_pbes2_parameters(rsa_key):
     pem = encrypt_private_key(rsa_key, PASSPHRASE.encode(), kdf_rounds=4321)
     der = pem_body(pem)
 

@@ -82,7 +82,7 @@ def test_passphrase_check_field_checks_policy_without_confirmation():
     assert check_field("passphrase", "password1234")
 
 
-def test_common_password_list_is_large_lower_case_and_long():
+def test_common_password_list_contents():
     passwords = common_passwords()
 
     assert len(passwords) > 3000

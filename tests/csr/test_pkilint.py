@@ -1,8 +1,8 @@
 """Certificates issued from our CSRs pass pkilint's CA/Browser Forum TLS linter.
 
 A throwaway CA signs each CSR into an OV server certificate. Findings about
-the test CA's own choices are ignored; no ERROR or FATAL finding may concern
-the subject or the subjectAltName, which come from the CSR.
+the test CA's own choices are ignored. No ERROR or FATAL finding may concern
+the subject or the subjectAltName, because those come from the CSR.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def concerns_subject_or_san(code: str, path: str) -> bool:
         ("RSA", 3072, "한국.kr", True, ()),
     ],
 )
-def test_issued_certificate_has_no_subject_or_san_errors(
+def test_issued_certificate_subject_san_clean(
     make_request, test_ca, key_type, key_size, common_name, add_www_variant, extra_sans
 ):
     request = make_request(
@@ -138,8 +138,8 @@ def test_linter_flags_subject_errors_it_is_asked_about(test_ca, rsa_key):
 
 
 def test_ou_in_subject_fails_public_ca_lint(make_request, test_ca):
-    # The include_ou_in_subject flag is only for private CAs, as its
-    # warning says: a public OV certificate must not carry an OU.
+    # The include_ou_in_subject flag is only for private CAs, because a
+    # public OV certificate must not contain an OU.
     request = make_request(
         organizational_unit="IT Team",
         include_ou_in_subject=True,

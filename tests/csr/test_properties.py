@@ -110,7 +110,7 @@ def expected_subject(request: CsrRequest) -> list[tuple[str, str]]:
     suppress_health_check=[HealthCheck.filter_too_much],
 )
 @given(request=csr_requests())
-def test_accepted_request_gives_csr_openssl_verifies(request, rsa_key, ec_key):
+def test_accepted_request_csr_verifies(request, rsa_key, ec_key):
     assume(not has_errors(check_request(request)))
     key = rsa_key if request.key_type == "RSA" else ec_key
 

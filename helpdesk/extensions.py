@@ -27,8 +27,14 @@ class Base(DeclarativeBase):
 
 
 def select_locale() -> str | None:
-    from flask import current_app, session
+    """Pick the language chosen in the session, else the browser's best match.
 
+    Outside a request (flask commands) the default locale applies.
+    """
+    from flask import current_app, has_request_context, session
+
+    if not has_request_context():
+        return None
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("locale")
     if chosen in languages:

@@ -182,6 +182,13 @@ def configure_sessions(app: Flask) -> None:
     login_manager.init_app(app)
     init_login_manager(login_manager)
 
+    # A request reuses an app context that is already pushed (the test suite
+    # keeps one open), and Flask-Login caches the user in its g. Drop that
+    # cache so every request loads the user from its own cookies.
+    @app.before_request
+    def forget_previous_user():
+        g.pop("_login_user", None)
+
 
 def configure_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)

@@ -194,10 +194,15 @@ def sign_in(client, user: User, fresh: bool = True) -> None:
     """Put USER's session in CLIENT's cookie, as a completed sign-in would."""
     from datetime import UTC, datetime
 
+    # Flask-Login's "basic" session protection marks a session as not fresh
+    # when "_id" differs from the hash of the client's IP and User-Agent.
+    app = client.application
+    with app.test_request_context(environ_base=client.environ_base):
+        identifier = app.login_manager._session_identifier_generator()
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = fresh
-        session["_id"] = "test-session"
+        session["_id"] = identifier
         if fresh:
             session["authenticated_at"] = datetime.now(UTC).timestamp()
 

@@ -204,6 +204,8 @@ def _san_strings(extensions: x509.Extensions) -> list[str]:
 
 
 def _signature_name(csr: x509.CertificateSigningRequest) -> str:
+    # NOTE: ObjectIdentifier._name is private in cryptography 50, but it is the
+    # only source of OpenSSL-style names such as sha256WithRSAEncryption.
     oid = csr.signature_algorithm_oid
     return oid._name if oid._name != "Unknown OID" else oid.dotted_string
 

@@ -108,6 +108,8 @@ def build_zip(
 ) -> bytes:
     """Return a WinZip AES-256 ZIP holding the CSR, the encrypted key and README.txt."""
     buffer = io.BytesIO()
+    # ZIP stores a local time without a zone; UTC keeps it independent of the
+    # server's time zone setting.
     timestamp = datetime.now(UTC).timetuple()[:6]
     entries = [
         (f"{stem}.csr", csr_pem),

@@ -202,8 +202,25 @@ def _check_one_extra_san(value: str, request: CsrRequest | None) -> list[Finding
 
 def _check_extra_sans(request: CsrRequest) -> list[Finding]:
     findings: list[Finding] = []
+    names_before = _common_name_sans(request)
     for name in request.extra_sans:
-        findings.extend(check_dns_name("extra_sans", name).findings)
+        result = check_dns_name("extra_sans", name)
+        findings.extend(result.findings)
+        if result.a_label is None:
+            continue
+        if result.a_label in names_before:
+            findings.append(
+                info(
+                    "extra_sans",
+                    name,
+                    N_(
+                        "%(value)s is already in the subjectAltName as the Common "
+                        "Name, its www variant or an earlier entry. The CSR lists "
+                        "it once."
+                    ),
+                )
+            )
+        names_before.append(result.a_label)
     if len(request.extra_sans) > MAX_EXTRA_SANS:
         findings.append(
             warning(
@@ -243,17 +260,22 @@ def subject_alt_names(request: CsrRequest) -> list[str]:
 
     Names that fail the rules are left out; duplicates are dropped.
     """
-    names: list[str] = []
+    names = _common_name_sans(request)
+    for value in request.extra_sans:
+        a_label = check_dns_name("extra_sans", value).a_label
+        if a_label and a_label not in names:
+            names.append(a_label)
+    return names
+
+
+def _common_name_sans(request: CsrRequest) -> list[str]:
+    names = []
     common_name = check_dns_name("common_name", request.common_name).a_label
     if common_name:
         names.append(common_name)
         variant = www_variant(common_name) if request.add_www_variant else None
         if variant:
             names.append(variant)
-    for value in request.extra_sans:
-        a_label = check_dns_name("extra_sans", value).a_label
-        if a_label and a_label not in names:
-            names.append(a_label)
     return names
 
 

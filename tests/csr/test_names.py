@@ -215,3 +215,23 @@ def test_www_variant_on_subdomain_warns(make_request):
     assert [(f.field, f.severity) for f in findings] == [
         ("common_name", Severity.WARNING)
     ]
+
+
+def test_duplicate_extra_sans_get_info(make_request):
+    request = make_request(
+        common_name="example.co.kr",
+        problem_domain="",
+        add_www_variant=True,
+        extra_sans=(
+            "example.co.kr",
+            "www.example.co.kr",
+            "a.example.co.kr",
+            "A.example.co.kr",
+        ),
+    )
+
+    findings = check_request(request)
+
+    duplicates = [f.value for f in findings if f.severity is Severity.INFO]
+    assert duplicates == ["example.co.kr", "www.example.co.kr", "A.example.co.kr"]
+    assert not has_errors([f for f in findings if f.value != "A.example.co.kr"])

@@ -1,25 +1,38 @@
 """After a full scenario, no trace of the key, the passphrase or the ZIP is stored.
 
-The scan covers the database file and its -wal/-journal/-shm files, the
-instance folder, pytest's temporary folders, new entries in the system
-temporary folder, every captured log record and everything written to
-stdout and stderr. The first tests prove the scanner and the write guard
-can fail.
+The scan covers every row of every table, the database file and its
+-wal/-journal/-shm files, the instance folder (all inside the test's
+tmp_path), entries that appear in pytest's base temporary folder or the
+system temporary folder during the test, every captured log record and
+everything written to stdout and stderr. The other tests prove the scanner,
+the log capture and the write guard can fail.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
 import tempfile
+from pathlib import Path
 
+import pytest
 import pyzipper
+import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from support.secret_scan import build_needles, find_in_paths, find_in_text
+from support.delivery import open_delivery
+from support.scenario import PASSPHRASE, download, page_text, run_until_ready
+from support.secret_scan import (
+    build_needles,
+    find_in_bytes,
+    find_in_paths,
+    find_in_text,
+)
 from support.write_guard import watch_file_writes
 
-PASSPHRASE = "examplehosting"
+from helpdesk.extensions import db
+from helpdesk.models import Role
 
 
 def _make_secrets(passphrase: str = PASSPHRASE):
@@ -124,3 +137,130 @@ def test_write_guard_ignores_reads_and_writes_outside_block(tmp_path):
 
     target.write_text("written after the block", encoding="utf-8")
     assert writes == []
+
+
+@pytest.fixture
+def all_logs_at_debug(caplog):
+    """Capture every logger at DEBUG, including SQLAlchemy's SQL and parameters.
+
+    Alembic's fileConfig() in migrations/env.py disables every logger that
+    exists when the migrations run, which silences the app's loggers for the
+    rest of the test session. They are enabled again for this test.
+    """
+    caplog.set_level(logging.DEBUG)
+    re_enabled = []
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if not isinstance(logger, logging.Logger):
+            continue
+        caplog.set_level(logging.DEBUG, logger=name)
+        if logger.disabled:
+            logger.disabled = False
+            re_enabled.append(logger)
+    yield caplog
+    for logger in re_enabled:
+        logger.disabled = True
+
+
+def _sqlite_path(app) -> Path | None:
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return None
+    return Path(url.database)
+
+
+def _scan_tables(needles) -> list:
+    """Read every row of every table through SQL, so PostgreSQL is covered too."""
+    hits = []
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(sa.select(table)):
+            for value in row:
+                data = value if isinstance(value, bytes) else str(value).encode()
+                hits += find_in_bytes(data, needles, f"table {table.name}")
+    return hits
+
+
+def _entries(folder: Path) -> set[Path]:
+    return {folder / name for name in os.listdir(folder)}
+
+
+def test_full_scenario_stores_no_secret(
+    app, make_user, tmp_path, tmp_path_factory, all_logs_at_debug, capfd
+):
+    # Other tests' folders are left alone: they may hold their own planted
+    # secrets. Only what appears during this test is scanned.
+    temp_root = Path(tempfile.gettempdir())
+    basetemp = tmp_path_factory.getbasetemp()
+    temp_before = _entries(temp_root) | _entries(basetemp)
+    agent = make_user(Role.AGENT, "agent@example.com")
+    ticket_id, customer, _ = run_until_ready(app, agent.email)
+
+    with watch_file_writes() as writes:
+        response = download(customer, ticket_id)
+    refused = download(customer, ticket_id)
+    ticket_page = page_text(customer.get(f"/tickets/{ticket_id}"))
+
+    assert response.status_code == 200
+    assert refused.status_code == 409
+    delivery = open_delivery(response.data, PASSPHRASE)
+    needles = build_needles(
+        passphrase=PASSPHRASE,
+        private_key=delivery.private_key,
+        encrypted_key_pem=delivery.encrypted_key_pem,
+        zip_bytes=response.data,
+    )
+    assert writes == [], "files opened for writing during the download"
+
+    hits = find_in_text(ticket_page, needles, "ticket page after download")
+    hits += find_in_text(page_text(refused), needles, "refused download page")
+    hits += _scan_tables(needles)
+    database = _sqlite_path(app)
+    folders = [tmp_path]
+    assert Path(app.instance_path).is_relative_to(tmp_path)
+    if database is not None:
+        assert database.is_relative_to(tmp_path)
+        side_files = [Path(f"{database}{suffix}") for suffix in ("-wal", "-shm")]
+        assert all(path.exists() for path in side_files), "expected WAL mode"
+    # First with the database open, so the -wal and -shm files are scanned,
+    # then after closing, when SQLite has checkpointed the WAL into the file.
+    hits += find_in_paths(folders, needles)
+    db.session.remove()
+    db.engine.dispose()
+    hits += find_in_paths(folders, needles)
+
+    new_entries = (_entries(temp_root) | _entries(basetemp)) - temp_before
+    hits += find_in_paths(sorted(new_entries), needles)
+
+    log_text = all_logs_at_debug.text
+    log_text += "\n".join(record.getMessage() for record in all_logs_at_debug.records)
+    hits += find_in_text(log_text, needles, "captured log records")
+    out, err = capfd.readouterr()
+    hits += find_in_text(out, needles, "stdout")
+    hits += find_in_text(err, needles, "stderr")
+
+    assert all_logs_at_debug.records, "no log record was captured"
+    assert not hits, "\n".join(str(hit) for hit in hits)
+
+
+def test_scanner_finds_passphrase_written_to_database(app, make_user, tmp_path):
+    customer = make_user(Role.CUSTOMER)
+    needles = _needles()
+    customer.display_name = PASSPHRASE
+    db.session.commit()
+    database = _sqlite_path(app)
+
+    hits = _scan_tables(needles)
+    if database is not None:
+        hits += find_in_paths([tmp_path], needles)
+
+    assert "table users" in {hit.where for hit in hits}
+    if database is not None:
+        assert any(hit.where.startswith(str(database)) for hit in hits), hits
+
+
+def test_log_capture_sees_app_loggers(app, all_logs_at_debug):
+    needles = _needles()
+
+    logging.getLogger("helpdesk.tickets.services").debug("typed %s", PASSPHRASE)
+
+    hits = find_in_text(all_logs_at_debug.text, needles, "captured log records")
+    assert [hit.label for hit in hits] == ["passphrase (UTF-8)"]

@@ -1,4 +1,4 @@
-"""The harness itself: the live server answers and Chromium renders its pages."""
+"""The harness itself: the live server responds and Chromium renders its pages."""
 
 import pytest
 

@@ -2,9 +2,10 @@
 
 sys.addaudithook() cannot be undone, so the hook is installed once per
 process and does nothing unless a `watch_file_writes()` block is running.
-The hook sees Python's own file opens only: SQLite writes its database, WAL
-and journal files from C, without the `open` audit event, so database writes
-pass unseen (the secret scan checks those files instead).
+The hook receives only the file opens that Python code makes. SQLite
+writes its database, WAL and journal files from C, without the `open`
+audit event, so database writes pass unseen (the secret scan checks those
+files instead).
 """
 
 from __future__ import annotations
@@ -65,10 +66,15 @@ def watch_file_writes() -> Iterator[list[str]]:
     install_hook()
     _writes.clear()
     collected: list[str] = []
+    # A module imported for the first time inside the block would otherwise
+    # write its bytecode cache, which is not the app writing data.
+    saved_dont_write_bytecode = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
     _is_watching = True
     try:
         yield collected
     finally:
         _is_watching = False
+        sys.dont_write_bytecode = saved_dont_write_bytecode
         collected.extend(_writes)
         _writes.clear()

@@ -71,7 +71,7 @@ class CertificateSummary:
 
 
 def contains_private_key(text: str) -> bool:
-    """Return True when the text holds a PEM private key block of any kind.
+    """Return True when the text contains a PEM private key block of any kind.
 
     This matches RSA, EC, DSA, PKCS#8 (plain and encrypted) and OpenSSH
     headers, also when a mail client changed their case or spacing.
@@ -204,8 +204,9 @@ def _san_strings(extensions: x509.Extensions) -> list[str]:
 
 
 def _signature_name(csr: x509.CertificateSigningRequest) -> str:
-    # NOTE: ObjectIdentifier._name is private in cryptography 50, but it is the
-    # only source of OpenSSL-style names such as sha256WithRSAEncryption.
+    # NOTE: ObjectIdentifier._name is private in cryptography 50. It gives
+    # OpenSSL-style names such as sha256WithRSAEncryption, so a cryptography
+    # upgrade may change it; unknown OIDs fall back to the dotted string.
     oid = csr.signature_algorithm_oid
     return oid._name if oid._name != "Unknown OID" else oid.dotted_string
 

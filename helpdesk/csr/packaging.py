@@ -106,7 +106,7 @@ def file_stem(a_label_common_name: str) -> str:
 def build_zip(
     stem: str, csr_pem: bytes, encrypted_key_pem: bytes, passphrase: bytes
 ) -> bytes:
-    """Return a WinZip AES-256 ZIP holding the CSR, the encrypted key and README.txt."""
+    """Return a WinZip AES-256 ZIP of the CSR, the encrypted key and README.txt."""
     buffer = io.BytesIO()
     # ZIP stores a local time without a zone; UTC keeps it independent of the
     # server's time zone setting.

@@ -84,20 +84,35 @@ def browser(tmp_path_factory) -> Iterator[Browser]:
 
 @dataclass
 class PageProblems:
-    """Console errors (CSP violations among them) and uncaught script errors."""
+    """Console errors (CSP violations among them), script errors and failed assets.
+
+    A page answered with 4xx on purpose (a rejected form) is not a problem,
+    so documents are left out; Chromium's "Failed to load resource" console
+    line for them is skipped too. Chromium asks for /favicon.ico on its own
+    and the product serves none, so that 404 is skipped as well.
+    """
 
     messages: list[str] = field(default_factory=list)
 
     def watch(self, page: Page) -> None:
-        page.on(
-            "console",
-            lambda message: (
-                self.messages.append(f"{page.url}: console: {message.text}")
-                if message.type == "error"
-                else None
-            ),
-        )
+        page.on("console", lambda message: self._on_console(page, message))
         page.on("pageerror", lambda error: self.messages.append(f"{page.url}: {error}"))
+        page.on("response", self._on_response)
+
+    def _on_console(self, page: Page, message) -> None:
+        if message.type != "error":
+            return
+        if message.text.startswith("Failed to load resource"):
+            return
+        self.messages.append(f"{page.url}: console: {message.text}")
+
+    def _on_response(self, response) -> None:
+        request = response.request
+        if request.resource_type == "document" or response.status < 400:
+            return
+        if request.url.endswith("/favicon.ico"):
+            return
+        self.messages.append(f"{request.url}: {response.status}")
 
 
 @pytest.fixture

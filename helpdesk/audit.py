@@ -120,13 +120,23 @@ class ChainReport:
 
 def verify() -> ChainReport:
     """Walk the chain in id order and report the first broken event, if any."""
-    previous_hash = GENESIS_HASH
-    checked = 0
-    last_id = None
     query = (
         sa.select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=500)
     )
-    for event in db.session.scalars(query):
+    # Closed explicitly: on PostgreSQL yield_per opens a server-side cursor,
+    # which must not outlive an early return.
+    events = db.session.scalars(query)
+    try:
+        return _walk_chain(events)
+    finally:
+        events.close()
+
+
+def _walk_chain(events) -> ChainReport:
+    previous_hash = GENESIS_HASH
+    checked = 0
+    last_id = None
+    for event in events:
         if event.prev_hash != previous_hash:
             return ChainReport(
                 False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from helpdesk.auth.forms import (
@@ -25,7 +25,7 @@ ROLE_LABELS = {
 
 class NewUserForm(FlaskForm, NewPasswordMixin):
     role = SelectField(
-        _l("Role"), choices=[(role, ROLE_LABELS[role]) for role in Role.ALL]
+        _l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in Role.ALL]
     )
     email = StringField(
         _l("Email address"),

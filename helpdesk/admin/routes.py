@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from helpdesk import audit
 from helpdesk.access import roles
@@ -130,8 +131,8 @@ def reactivate_user(user_id: int):
 
 def _audit_filter_form(formdata) -> AuditFilterForm:
     form = AuditFilterForm(formdata)
-    form.action.choices = [("", _("Any action"))] + [
-        (action, action) for action in audit_log.known_actions()
+    form.action.choices = [SelectChoice("", _("Any action"))] + [
+        SelectChoice(action) for action in audit_log.known_actions()
     ]
     return form
 

@@ -213,6 +213,11 @@ def _is_displayable(char: str) -> bool:
 
 
 def _read_at_most(stream: IO[bytes], limit: int) -> bytes:
+    # Start from the beginning when possible, so that a form validated twice
+    # reads the whole file again instead of an empty rest.
+    if stream.seekable():
+        stream.seek(0)
+
     # A single read() may return fewer bytes than asked before the end of the
     # stream, so read until LIMIT bytes or the end, and never past LIMIT.
     chunks = []

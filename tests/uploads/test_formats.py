@@ -137,6 +137,16 @@ def test_non_image_content_is_rejected(case):
     assert "PNG, JPEG, GIF or WebP" in text
 
 
+def test_same_upload_processed_twice_gives_same_result():
+    field = upload(encode(screenshot(), "PNG"))
+
+    first = process_screenshot(field, MAX_BYTES, MAX_PIXELS)
+    second = process_screenshot(field, MAX_BYTES, MAX_PIXELS)
+
+    assert first is not None
+    assert second == first
+
+
 def test_missing_file_is_no_screenshot():
     assert process_screenshot(None, MAX_BYTES, MAX_PIXELS) is None
 

@@ -77,7 +77,7 @@ def test_accepted_format_is_reencoded(
     assert near(rgb.getpixel((140, 60)), BLUE)
 
 
-def test_png_name_with_jpeg_content_is_stored_as_jpeg():
+def test_jpeg_named_png_stays_jpeg():
     result = process(
         encode(screenshot(), "JPEG"), "error.png", content_type="image/png"
     )

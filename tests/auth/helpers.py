@@ -9,6 +9,11 @@ import sqlalchemy as sa
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent
 
+# The password the suite's make_user fixture gives every account. Repeated
+# here because "conftest" is not one importable module when the whole suite
+# runs (tests/e2e has its own conftest.py).
+PASSWORD = "correct horse battery staple 42"
+
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -3,9 +3,8 @@
 import time
 
 import pytest
-from conftest import PASSWORD
 
-from auth.helpers import audit_events, copy_cookies, submit_login
+from auth.helpers import PASSWORD, audit_events, copy_cookies, submit_login
 from helpdesk.access import signed_in
 from helpdesk.auth.fresh import is_login_fresh, require_fresh_login
 

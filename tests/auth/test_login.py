@@ -1,8 +1,7 @@
 import pytest
-from conftest import PASSWORD
 from flask_login import current_user
 
-from auth.helpers import audit_events, submit_login
+from auth.helpers import PASSWORD, audit_events, submit_login
 from helpdesk.extensions import db
 from helpdesk.models import Role
 

@@ -1,6 +1,4 @@
-from conftest import PASSWORD
-
-from auth.helpers import audit_events, submit_login
+from auth.helpers import PASSWORD, audit_events, submit_login
 from helpdesk.auth.passwords import verify_password
 from helpdesk.extensions import db
 

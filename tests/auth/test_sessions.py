@@ -4,10 +4,15 @@ import time
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
 from flask_login.utils import encode_cookie
 
-from auth.helpers import audit_events, copy_cookies, csrf_token_in, submit_login
+from auth.helpers import (
+    PASSWORD,
+    audit_events,
+    copy_cookies,
+    csrf_token_in,
+    submit_login,
+)
 from helpdesk.extensions import db
 from helpdesk.models import Role
 

@@ -4,9 +4,8 @@ import uuid
 
 import pytest
 import redis
-from conftest import PASSWORD
 
-from auth.helpers import audit_events, submit_login
+from auth.helpers import PASSWORD, audit_events, submit_login
 from helpdesk.cli import create_user
 from helpdesk.extensions import db
 from helpdesk.models import Role

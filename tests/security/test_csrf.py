@@ -1,8 +1,7 @@
 """Cross-site request forgery: a missing or foreign token is a 400, changes nothing."""
 
 import pytest
-from auth.helpers import audit_events, csrf_token_in
-from conftest import PASSWORD
+from auth.helpers import PASSWORD, audit_events, csrf_token_in
 
 from helpdesk.auth.accounts import find_by_email
 from helpdesk.extensions import db

@@ -1,8 +1,7 @@
 """Open redirects through `next`: only paths of this site are followed."""
 
 import pytest
-from auth.helpers import submit_login
-from conftest import PASSWORD
+from auth.helpers import PASSWORD, submit_login
 
 from helpdesk.auth.redirects import safe_next_path
 

@@ -143,7 +143,7 @@ TRANSITIONS: dict[Action, Transition] = {
     )
 }
 
-# Ticket fields the assigned agent may correct, in these states only.
+# Ticket fields can be corrected in these states only.
 EDITABLE_STATUSES = frozenset({S.IN_REVIEW, S.WAITING_ON_CUSTOMER})
 
 
@@ -195,7 +195,13 @@ def apply(user: User | None, action: Action, ticket: Ticket) -> Status:
 
 
 def can_edit_fields(user: User | None, ticket: Ticket) -> bool:
-    return ticket.status in EDITABLE_STATUSES and is_actor(user, ticket, ASSIGNEE)
+    """Return True when USER may correct the ticket's fields now.
+
+    Any agent may correct a claimed ticket under review, so a colleague can
+    help; approval stays with the assignee. Concurrent saves are caught by
+    the ticket's version column.
+    """
+    return ticket.status in EDITABLE_STATUSES and is_actor(user, ticket, ANY_AGENT)
 
 
 def can_reply(user: User | None, ticket: Ticket) -> bool:

@@ -109,7 +109,9 @@ def correct(ticket_id: int):
             current_user, ticket, form.version.data, form.field_texts()
         )
     except TransitionError:
-        return refuse(ticket, _("Only the assigned agent can correct this ticket."))
+        return refuse(
+            ticket, _("Fields can be corrected only while the ticket is in review.")
+        )
     except services.VersionConflict as conflict:
         return render_conflict(ticket, conflict, form.field_texts())
     flash(_("%(count)d fields were corrected.", count=len(changes)), "success")
@@ -133,7 +135,9 @@ def apply_suggestion(ticket_id: int):
             form.suggestion.data or "",
         )
     except TransitionError:
-        return refuse(ticket, _("Only the assigned agent can correct this ticket."))
+        return refuse(
+            ticket, _("Fields can be corrected only while the ticket is in review.")
+        )
     except services.SuggestionNotFound:
         return refuse(ticket, _("That suggestion no longer applies. Check the field."))
     except services.VersionConflict as conflict:

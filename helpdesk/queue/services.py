@@ -152,7 +152,7 @@ def correct_fields(
     ignored, so status, assignee or owner can never be set this way.
     """
     if not can_edit_fields(agent, ticket):
-        raise TransitionError(f"agent {agent.id} may not edit ticket {ticket.id}")
+        raise TransitionError(f"user {agent.id} may not edit ticket {ticket.id} now")
     check_version(ticket, opened_version)
 
     edits = []

@@ -1,0 +1,50 @@
+"""Helpers for the customer-side tests: form data, downloads and audit look-ups."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from helpdesk.extensions import db
+from helpdesk.models import AuditEvent
+
+PASSPHRASE = "blue kettle morning 42"
+
+# What a customer types on the inquiry template; valid and complete.
+TICKET_FORM = {
+    "problem_domain": "shop.example.com",
+    "description": "The control panel says the CSR is invalid.",
+    "country": "KR",
+    "state": "Seoul",
+    "locality": "Dongjak-gu",
+    "organization": "Example Hosting Corp.",
+    "organizational_unit": "",
+    "common_name": "shop.example.com",
+    "email_address": "admin@example.com",
+    "key": "RSA-2048",
+}
+
+
+def audit_actions(ticket_id: int) -> list[str]:
+    query = (
+        sa.select(AuditEvent.action)
+        .where(AuditEvent.ticket_id == ticket_id)
+        .order_by(AuditEvent.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def audit_events(ticket_id: int, action: str) -> list[AuditEvent]:
+    query = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.ticket_id == ticket_id, AuditEvent.action == action)
+        .order_by(AuditEvent.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def download(client, ticket_id: int, passphrase: str = PASSPHRASE, **kwargs):
+    return client.post(
+        f"/tickets/{ticket_id}/download",
+        data={"passphrase": passphrase, "passphrase_confirmation": passphrase},
+        **kwargs,
+    )

@@ -13,6 +13,7 @@ from helpdesk.auth import accounts
 from helpdesk.auth.password_policy import password_problem
 from helpdesk.extensions import db
 from helpdesk.models import Role, User
+from helpdesk.tickets.commands import register_commands as register_ticket_commands
 
 
 def create_user(
@@ -128,3 +129,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(demo_command)
+    register_ticket_commands(app)

@@ -127,7 +127,9 @@ def download_form(ticket_id: int):
     ticket = load_ticket_or_404(ticket_id)
     if not is_login_fresh():
         return redirect_to_reauthenticate()
-    return render_download(ticket, DownloadForm())
+    reason = services.download_refusal_reason(ticket)
+    notice = REFUSAL_MESSAGES[reason]() if reason else None
+    return render_download(ticket, DownloadForm(), notice)
 
 
 @blueprint.post("/tickets/<int:ticket_id>/download")

@@ -220,6 +220,15 @@ def download_deadline_passed(ticket: Ticket, now: datetime | None = None) -> boo
     return ticket.ready_at <= _ready_cutoff(now or utcnow())
 
 
+def download_refusal_reason(ticket: Ticket) -> str | None:
+    """Return why TICKET cannot be downloaded now, or None when it can."""
+    if ticket.status == Status.READY and ticket.ready_at is not None:
+        return DownloadRefused.EXPIRED if download_deadline_passed(ticket) else None
+    if ticket.delivered_at is not None or ticket.current_csr is not None:
+        return DownloadRefused.ALREADY_DELIVERED
+    return DownloadRefused.NOT_READY
+
+
 def _ready_cutoff(now: datetime) -> datetime:
     return now - timedelta(hours=current_app.config["READY_TTL_HOURS"])
 
@@ -321,12 +330,9 @@ def _claim_for_download(customer: User, ticket_id: int) -> int:
 def _refuse_download(customer: User, ticket_id: int) -> DownloadRefused:
     """Audit a download that claimed nothing and return the exception to raise."""
     ticket = db.session.get(Ticket, ticket_id, populate_existing=True)
-    if ticket.status == Status.READY and ticket.ready_at is not None:
-        reason = DownloadRefused.EXPIRED
-    elif ticket.delivered_at is not None or ticket.current_csr is not None:
-        reason = DownloadRefused.ALREADY_DELIVERED
-    else:
-        reason = DownloadRefused.NOT_READY
+    # NOTE: None means the ticket is ready again: another request claimed it
+    # and released it after a failed build. The customer may simply retry.
+    reason = download_refusal_reason(ticket) or DownloadRefused.NOT_READY
     audit.record(
         "ticket.download_refused",
         actor=customer,

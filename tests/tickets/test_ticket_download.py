@@ -325,3 +325,17 @@ def test_expire_command_returns_stale_ready_tickets(
     [event] = audit_events(stale.id, "ticket.status_changed")
     assert event.details == {"from": "ready", "to": "in_review", "action": "expire"}
     assert event.actor_id is None
+
+
+def test_download_page_of_delivered_ticket_says_so(
+    client, customer, ready_ticket, login
+):
+    ticket = ready_ticket()
+    login(client, customer)
+    download(client, ticket.id)
+
+    response = client.get(f"/tickets/{ticket.id}/download")
+
+    assert response.status_code == 200
+    assert "already delivered" in response.text
+    assert 'name="passphrase"' not in response.text

@@ -22,7 +22,14 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from support.delivery import open_delivery
-from support.scenario import PASSPHRASE, download, page_text, run_until_ready
+from support.scenario import (
+    PASSPHRASE,
+    TICKET_FORM,
+    download,
+    page_text,
+    run_until_ready,
+    sign_up_customer,
+)
 from support.secret_scan import (
     build_needles,
     find_in_bytes,
@@ -33,6 +40,14 @@ from support.write_guard import watch_file_writes
 
 from helpdesk.extensions import db
 from helpdesk.models import Role
+
+SELF_SERVICE_FIELDS = ("country", "state", "locality", "organization", "common_name")
+SELF_SERVICE_FORM = {
+    **{name: TICKET_FORM[name] for name in SELF_SERVICE_FIELDS},
+    "organizational_unit": "",
+    "email_address": "",
+    "key": "RSA-2048",
+}
 
 
 def _make_secrets(passphrase: str = PASSPHRASE):
@@ -183,14 +198,80 @@ def _entries(folder: Path) -> set[Path]:
     return {folder / name for name in os.listdir(folder)}
 
 
-def test_full_scenario_stores_no_secret(
-    app, make_user, tmp_path, tmp_path_factory, all_logs_at_debug, capfd
-):
-    # Other tests' folders are left alone: they may hold their own planted
-    # secrets. Only what appears during this test is scanned.
-    temp_root = Path(tempfile.gettempdir())
-    basetemp = tmp_path_factory.getbasetemp()
-    temp_before = _entries(temp_root) | _entries(basetemp)
+def _session_text(app, client) -> str:
+    """Return the decoded session cookie of CLIENT: it is signed, not encrypted."""
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    if cookie is None:
+        return ""
+    serializer = app.session_interface.get_signing_serializer(app)
+    return repr(serializer.loads(cookie.value))
+
+
+class SecretScan:
+    """Remember the temp folders before a run, then search everywhere after it.
+
+    Other tests' folders are left alone because they may hold their own
+    planted secrets. Only what appears during this test is scanned.
+    """
+
+    def __init__(self, app, tmp_path: Path, basetemp: Path, caplog, capfd):
+        self.app = app
+        self.tmp_path = tmp_path
+        self.caplog = caplog
+        self.capfd = capfd
+        self.temp_folders = [Path(tempfile.gettempdir()), basetemp]
+        self.entries_before = self._temp_entries()
+
+    def _temp_entries(self) -> set[Path]:
+        return set().union(*(_entries(folder) for folder in self.temp_folders))
+
+    def find(self, needles, client) -> list:
+        hits = _scan_tables(needles)
+        hits += find_in_text(_session_text(self.app, client), needles, "session")
+        database = _sqlite_path(self.app)
+        assert Path(self.app.instance_path).is_relative_to(self.tmp_path)
+        if database is not None:
+            assert database.is_relative_to(self.tmp_path)
+            side_files = [Path(f"{database}{suffix}") for suffix in ("-wal", "-shm")]
+            assert all(path.exists() for path in side_files), "expected WAL mode"
+        # First with the database open, so the -wal and -shm files are
+        # scanned, then after closing, when SQLite has checkpointed the WAL.
+        hits += find_in_paths([self.tmp_path], needles)
+        db.session.remove()
+        db.engine.dispose()
+        hits += find_in_paths([self.tmp_path], needles)
+
+        new_entries = self._temp_entries() - self.entries_before
+        hits += find_in_paths(sorted(new_entries), needles)
+
+        records = self.caplog.records
+        log_text = self.caplog.text + "\n".join(r.getMessage() for r in records)
+        hits += find_in_text(log_text, needles, "captured log records")
+        out, err = self.capfd.readouterr()
+        hits += find_in_text(out, needles, "stdout")
+        hits += find_in_text(err, needles, "stderr")
+        assert records, "no log record was captured"
+        return hits
+
+
+@pytest.fixture
+def secret_scan(app, tmp_path, tmp_path_factory, all_logs_at_debug, capfd):
+    return SecretScan(
+        app, tmp_path, tmp_path_factory.getbasetemp(), all_logs_at_debug, capfd
+    )
+
+
+def _needles_for(response):
+    delivery = open_delivery(response.data, PASSPHRASE)
+    return build_needles(
+        passphrase=PASSPHRASE,
+        private_key=delivery.private_key,
+        encrypted_key_pem=delivery.encrypted_key_pem,
+        zip_bytes=response.data,
+    )
+
+
+def test_full_scenario_stores_no_secret(app, make_user, secret_scan):
     agent = make_user(Role.AGENT, "agent@example.com")
     ticket_id, customer, _ = run_until_ready(app, agent.email)
 
@@ -201,43 +282,29 @@ def test_full_scenario_stores_no_secret(
 
     assert response.status_code == 200
     assert refused.status_code == 409
-    delivery = open_delivery(response.data, PASSPHRASE)
-    needles = build_needles(
-        passphrase=PASSPHRASE,
-        private_key=delivery.private_key,
-        encrypted_key_pem=delivery.encrypted_key_pem,
-        zip_bytes=response.data,
-    )
     assert writes == [], "files opened for writing during the download"
-
+    needles = _needles_for(response)
     hits = find_in_text(ticket_page, needles, "ticket page after download")
     hits += find_in_text(page_text(refused), needles, "refused download page")
-    hits += _scan_tables(needles)
-    database = _sqlite_path(app)
-    folders = [tmp_path]
-    assert Path(app.instance_path).is_relative_to(tmp_path)
-    if database is not None:
-        assert database.is_relative_to(tmp_path)
-        side_files = [Path(f"{database}{suffix}") for suffix in ("-wal", "-shm")]
-        assert all(path.exists() for path in side_files), "expected WAL mode"
-    # First with the database open, so the -wal and -shm files are scanned,
-    # then after closing, when SQLite has checkpointed the WAL into the file.
-    hits += find_in_paths(folders, needles)
-    db.session.remove()
-    db.engine.dispose()
-    hits += find_in_paths(folders, needles)
+    hits += secret_scan.find(needles, customer)
+    assert not hits, "\n".join(str(hit) for hit in hits)
 
-    new_entries = (_entries(temp_root) | _entries(basetemp)) - temp_before
-    hits += find_in_paths(sorted(new_entries), needles)
 
-    log_text = all_logs_at_debug.text
-    log_text += "\n".join(record.getMessage() for record in all_logs_at_debug.records)
-    hits += find_in_text(log_text, needles, "captured log records")
-    out, err = capfd.readouterr()
-    hits += find_in_text(out, needles, "stdout")
-    hits += find_in_text(err, needles, "stderr")
+def test_selfservice_download_stores_no_secret(app, secret_scan):
+    customer = sign_up_customer(app)
+    form = {**SELF_SERVICE_FORM, "passphrase": PASSPHRASE}
+    form["passphrase_confirmation"] = PASSPHRASE
 
-    assert all_logs_at_debug.records, "no log record was captured"
+    with watch_file_writes() as writes:
+        response = customer.post("/selfservice/download", data=form)
+    follow_up = page_text(customer.get("/tickets"))
+
+    assert response.status_code == 200, page_text(response)
+    assert response.mimetype == "application/zip"
+    assert writes == [], "files opened for writing during the download"
+    needles = _needles_for(response)
+    hits = find_in_text(follow_up, needles, "ticket list after download")
+    hits += secret_scan.find(needles, customer)
     assert not hits, "\n".join(str(hit) for hit in hits)
 
 
@@ -263,4 +330,14 @@ def test_log_capture_sees_app_loggers(app, all_logs_at_debug):
     logging.getLogger("helpdesk.tickets.services").debug("typed %s", PASSPHRASE)
 
     hits = find_in_text(all_logs_at_debug.text, needles, "captured log records")
+    assert [hit.label for hit in hits] == ["passphrase (UTF-8)"]
+
+
+def test_session_scan_decodes_signed_cookie(app):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["typed"] = PASSPHRASE
+
+    hits = find_in_text(_session_text(app, client), _needles(), "session")
+
     assert [hit.label for hit in hits] == ["passphrase (UTF-8)"]

@@ -119,7 +119,12 @@ class ChainReport:
 
 
 def verify() -> ChainReport:
-    """Walk the chain in id order and report the first broken event, if any."""
+    """Walk the chain in id order and report the first broken event, if any.
+
+    NOTE: removing the newest events, or rewriting every event from some
+    point on, leaves an intact chain. Only a head hash recorded earlier,
+    outside the database, shows that.
+    """
     query = (
         sa.select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=500)
     )

@@ -66,8 +66,8 @@ class AuditFilterForm(FlaskForm):
     """Filters read from the query string (GET) or the export form (POST)."""
 
     class Meta:
-        # The filter is a GET; the export POST is checked by CSRFProtect,
-        # which covers every POST whether or not a form asks for it.
+        # The filter is a GET. The export POST is still checked, because
+        # CSRFProtect checks every POST, with or without a form class.
         csrf = False
 
     actor = StringField(

@@ -5,7 +5,7 @@ Audit actions written here:
   auth.login, auth.login_failed, auth.logout,
   auth.reauthenticated, auth.reauthenticate_failed,
   auth.password_changed, auth.password_change_failed.
-No audit event holds a password.
+No audit event contains a password.
 """
 
 from __future__ import annotations

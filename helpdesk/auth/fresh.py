@@ -13,7 +13,7 @@ Use in a view::
     def download(ticket_id): ...
 
 or call is_login_fresh() and return redirect_to_reauthenticate(next_url)
-yourself when the answer is no.
+yourself when it returns False.
 """
 
 from __future__ import annotations

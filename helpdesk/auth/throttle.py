@@ -21,7 +21,7 @@ from helpdesk.extensions import limiter
 
 
 def _account_key(email: str) -> str:
-    # Hashed so the storage (Redis, say) holds no email addresses.
+    # Hashed so the storage (Redis, for example) contains no email addresses.
     normalized = email.strip().casefold().encode("utf-8")
     return hashlib.sha256(normalized).hexdigest()
 
@@ -41,6 +41,9 @@ def _counters(email: str) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
     ]
 
 
+# NOTE: the Limiter in helpdesk.extensions is one object per process, and
+# its storage is the one of the app that called init_app() last. Two apps
+# with different RATELIMIT_STORAGE_URI in one process share that storage.
 def _is_enabled() -> bool:
     # Flask-Limiter builds no storage when RATELIMIT_ENABLED is false.
     return limiter.enabled and limiter.initialized

@@ -63,16 +63,14 @@ def test_login_failure_is_audited_without_password(
     assert not audit_events("auth.login")
 
 
-def test_login_failure_does_not_record_password_typed_as_email(client, customer):
+def test_login_failure_skips_non_email_name(client, customer):
     submit_login(client, "my secret passw0rd", "whatever")
 
     [event] = audit_events("auth.login_failed")
     assert event.details["email"] == ""
 
 
-def test_login_failure_message_same_for_unknown_wrong_and_deactivated(
-    client, make_user
-):
+def test_login_failure_page_is_identical(client, make_user):
     make_user(Role.CUSTOMER, "known@example.com")
     make_user(Role.CUSTOMER, "gone@example.com", is_active=False)
 

@@ -128,7 +128,7 @@ def test_sign_out_on_one_device_ends_other_devices(app, customer):
     assert not _is_signed_in(phone)
 
 
-def test_sign_in_drops_values_planted_in_the_anonymous_session(app, customer):
+def test_sign_in_drops_planted_session_values(app, customer):
     client = app.test_client()
     with client.session_transaction() as session:
         session["planted"] = "by an attacker"

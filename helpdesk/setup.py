@@ -242,7 +242,7 @@ def configure_error_pages(app: Flask) -> None:
     @app.errorhandler(500)
     def internal_error(error):
         # Flask has already logged the traceback through app.logger, with the
-        # request id; this line names the exception class only, because an
+        # request id. This line names the exception class only, because an
         # exception's text can quote the values it failed on.
         original = getattr(error, "original_exception", None)
         logger.error(

@@ -1,7 +1,8 @@
 """Ticket fields as both forms show them: labels, key choices and customer rules.
 
-The customer form blocks only format errors a customer can fix alone; every
-other finding of the CSR rules is left for the agent (see blocks_customer).
+The customer form blocks only format errors a customer can fix alone. Every
+other finding of the CSR rules is left for the agent, as blocks_customer()
+describes.
 """
 
 from __future__ import annotations
@@ -89,12 +90,14 @@ def parse_key_value(value: str) -> tuple[str, int] | None:
 def blocks_customer(finding: csr.Finding) -> bool:
     """Return True when FINDING must be fixed before the customer's ticket opens.
 
-    Blocked: a missing required field; a Country Name that is not two
-    letters; a Common Name, problem domain or Email Address that is not one
-    at all. Left to the agent: warnings and notes, corrections that carry a
-    suggestion (case, spaces, "kr" to "KR", A-labels), Korean or other
-    non-ASCII text in the free-text fields (the agent enters the registered
-    English name) and the key size (RSA 1024 is offered, the agent changes it).
+    Blocked are a missing required field, a Country Name that is not two
+    letters, and a Common Name, problem domain or Email Address whose error
+    has no one-click correction (not a domain name or address, an IP
+    address, an internal name). Left to the agent are warnings and notes,
+    corrections that carry a suggestion (case, spaces, "kr" to "KR",
+    A-labels), Korean or other non-ASCII text in the free-text fields, because
+    the agent enters the registered English name, and the key size, because
+    RSA 1024 is offered and the agent changes it.
     """
     if finding.severity is not csr.Severity.ERROR:
         return False

@@ -1,8 +1,8 @@
 """State changes on the customer's side, each with its audit event in one transaction.
 
-Opening a ticket, replies, status transitions shared with the queue, the
-one-time download and the request for a new key live here; views only parse
-and respond.
+Opening a ticket, replies, the status transitions shared with the queue, the
+one-time download and the request for a new key live here. Views only parse
+the request and render the result.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class PrivateKeyInText(ValueError):
 
 
 class DownloadRefused(Exception):
-    """The ticket was not claimed for download; REASON says why."""
+    """The ticket was not claimed for download. REASON is one of the constants below."""
 
     ALREADY_DELIVERED = "already_delivered"
     EXPIRED = "expired"
@@ -44,12 +44,12 @@ class DownloadRefused(Exception):
 
 
 class DeliveryFailed(Exception):
-    """Building the key, CSR or ZIP failed; the ticket is ready again."""
+    """Building the key, CSR or ZIP failed, and the ticket was made ready again."""
 
 
 @dataclass(frozen=True)
 class TicketInput:
-    """What the customer typed on the inquiry template, as typed."""
+    """The customer's input on the inquiry template, kept exactly as typed."""
 
     problem_domain: str
     description: str
@@ -65,7 +65,7 @@ class TicketInput:
 
 
 def process_screenshot(file_storage: FileStorage | None) -> ProcessedImage | None:
-    """Validate and re-encode an uploaded screenshot; None when no file was chosen.
+    """Validate and re-encode an uploaded screenshot, or return None without a file.
 
     Raises UploadError with a message that names the file and the fix.
     """
@@ -159,7 +159,7 @@ def visible_messages(ticket: Ticket, include_internal: bool) -> list[Message]:
 
 
 def add_message(author: User, ticket: Ticket, body: str, is_internal: bool) -> Message:
-    """Append a reply or internal note and its audit event; the caller commits."""
+    """Append a reply or internal note and its audit event. The caller commits."""
     reject_private_key(body)
     message = Message(
         ticket_id=ticket.id, author_id=author.id, body=body, is_internal=is_internal
@@ -176,7 +176,7 @@ def add_message(author: User, ticket: Ticket, body: str, is_internal: bool) -> M
 
 
 def add_customer_reply(customer: User, ticket: Ticket, body: str) -> Message:
-    """Store the customer's reply; a ticket waiting on them goes back to review."""
+    """Store the customer's reply and send a ticket waiting on them back to review."""
     message = add_message(customer, ticket, body, is_internal=False)
     if ticket.status == Status.WAITING_ON_CUSTOMER:
         transition(customer, Action.CUSTOMER_REPLIED, ticket)

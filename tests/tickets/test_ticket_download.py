@@ -268,9 +268,7 @@ def test_delivered_ticket_shows_csr_and_fingerprint(
     assert 'name="passphrase"' not in page
 
 
-def test_new_key_voids_csr_and_allows_one_more_download(
-    client, customer, ready_ticket, login
-):
+def test_new_key_voids_old_csr(client, customer, ready_ticket, login):
     ticket = ready_ticket()
     login(client, customer)
     first = download(client, ticket.id)

@@ -3,6 +3,10 @@
 The app runs with CSRF protection on, as in production, on a file SQLite
 database copied from the migrated template. Chromium is Debian's package;
 Playwright never downloads a browser here.
+
+Reading a model attribute in the test thread starts a transaction, and on
+SQLite the app begins every transaction with BEGIN IMMEDIATE. Until the test
+ends it with db.session.rollback(), the live server waits for the write lock.
 """
 
 from __future__ import annotations
@@ -65,18 +69,23 @@ def live_server(app) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory) -> Iterator[Browser]:
+def browser_downloads(tmp_path_factory) -> Path:
+    """The folder where Playwright keeps each download until it is deleted."""
+    return tmp_path_factory.mktemp("browser-downloads")
+
+
+@pytest.fixture(scope="session")
+def browser(browser_downloads) -> Iterator[Browser]:
     if not CHROMIUM_PATH.exists():
         pytest.fail(
             f"Chromium was not found at {CHROMIUM_PATH}; install it with "
             "scripts/install-system-packages."
         )
-    downloads = tmp_path_factory.mktemp("browser-downloads")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM_PATH),
             args=CHROMIUM_ARGS,
-            downloads_path=str(downloads),
+            downloads_path=str(browser_downloads),
         )
         yield chromium
         chromium.close()

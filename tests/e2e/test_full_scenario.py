@@ -182,7 +182,7 @@ def check_audit_log(page: Page, ticket_id: int, screenshot) -> None:
 
 
 def test_browser_scenario_from_signup_to_audit_log(
-    open_page, make_user, screenshot, page_problems, tmp_path
+    open_page, make_user, screenshot, page_problems, tmp_path, browser_downloads
 ):
     make_user(Role.AGENT, "agent@example.com", display_name="Agent Kim")
     make_user(Role.ADMIN, "admin@example.com")
@@ -208,6 +208,7 @@ def test_browser_scenario_from_signup_to_audit_log(
     fill_passphrase(customer)
     screenshot(customer, "06-customer-download-form")
     zip_bytes = download_zip(customer, tmp_path)
+    assert list(browser_downloads.iterdir()) == []
     second_tab.get_by_role("button", name="Download the ZIP file").click()
     expect(second_tab.get_by_role("alert")).to_contain_text("already delivered")
     screenshot(second_tab, "07-second-download-rejected")

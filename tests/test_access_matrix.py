@@ -1,6 +1,6 @@
 """Every registered route and method, tried by every role, with the expected status.
 
-ROUTES holds one row per (method, URL rule). A route that the app registers
+ROUTES contains one row per (method, URL rule). A route that the app registers
 but ROUTES lacks fails test_every_route_has_matrix_row, so a new view cannot
 ship without a decision about who may use it. Each cell is its own test.
 
@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from flask import url_for
 from support.images import make_png
 
 from helpdesk.auth.passwords import hash_password
@@ -30,6 +31,8 @@ from helpdesk.extensions import db
 from helpdesk.models import Attachment, Role, Ticket, User, utcnow
 from helpdesk.workflow import Status
 
+# "owner" owns the ticket in the URL. "deactivated" is an admin account that
+# was deactivated after signing in, so its session cookie is still sent.
 ROLES = ("anonymous", "owner", "other_customer", "agent", "admin", "deactivated")
 PASSWORD = "correct horse battery staple 42"
 
@@ -386,6 +389,47 @@ class World:
     target: User
 
 
+def _make_ticket(route: Route, owner: User, agent: User) -> Ticket:
+    """Make the owner's ticket in the row's status, assigned unless submitted."""
+    now = utcnow()
+    status = route.ticket_status
+    fields = {name: value for name, value in SUBJECT_FORM.items() if name != "key"}
+    fields.update(route.ticket_fields)
+    ticket = Ticket(
+        customer_id=owner.id,
+        assignee_id=None if status == S.SUBMITTED else agent.id,
+        hosting_account_id="host-0001",
+        status=status,
+        problem_domain="shop.example.com",
+        description="The control panel rejects the CSR.",
+        ready_at=now if status == S.READY else None,
+        delivered_at=now if status == S.DELIVERED else None,
+        key_type="RSA",
+        key_size=2048,
+        **fields,
+    )
+    db.session.add(ticket)
+    db.session.flush()
+    return ticket
+
+
+def _make_screenshot(ticket: Ticket, owner: User) -> Attachment:
+    image = make_png(40, 30)
+    attachment = Attachment(
+        public_id=secrets.token_urlsafe(32),
+        ticket_id=ticket.id,
+        uploader_id=owner.id,
+        original_filename="error.png",
+        content_type="image/png",
+        width=40,
+        height=30,
+        size_bytes=len(image),
+        data=image,
+    )
+    db.session.add(attachment)
+    return attachment
+
+
 def _build_world(route: Route) -> World:
     accounts = {
         "owner": _make_account(Role.CUSTOMER, "owner@example.com"),
@@ -397,39 +441,8 @@ def _build_world(route: Route) -> World:
     target = _make_account(
         Role.CUSTOMER, "target@example.com", is_active=route.target_is_active
     )
-    now = utcnow()
-    status = route.ticket_status
-    ticket = Ticket(
-        customer_id=accounts["owner"].id,
-        assignee_id=None if status == S.SUBMITTED else accounts["agent"].id,
-        hosting_account_id="host-0001",
-        status=status,
-        problem_domain="shop.example.com",
-        description="The control panel rejects the CSR.",
-        ready_at=now if status == S.READY else None,
-        delivered_at=now if status == S.DELIVERED else None,
-        key_type="RSA",
-        key_size=2048,
-        **{
-            **{name: value for name, value in SUBJECT_FORM.items() if name != "key"},
-            **route.ticket_fields,
-        },
-    )
-    db.session.add(ticket)
-    db.session.flush()
-    screenshot = make_png(40, 30)
-    attachment = Attachment(
-        public_id=secrets.token_urlsafe(32),
-        ticket_id=ticket.id,
-        uploader_id=accounts["owner"].id,
-        original_filename="error.png",
-        content_type="image/png",
-        width=40,
-        height=30,
-        size_bytes=len(screenshot),
-        data=screenshot,
-    )
-    db.session.add(attachment)
+    ticket = _make_ticket(route, accounts["owner"], accounts["agent"])
+    attachment = _make_screenshot(ticket, accounts["owner"])
     db.session.commit()
     return World(accounts, ticket, attachment, target)
 
@@ -450,8 +463,6 @@ def _url(app, route: Route, world: World) -> str:
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{route.rule}: no fixture value for {sorted(missing)}"
     with app.test_request_context():
-        from flask import url_for
-
         return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
 
 

@@ -95,7 +95,7 @@ def browser(browser_downloads) -> Iterator[Browser]:
 class PageProblems:
     """Console errors (CSP violations among them), script errors and failed assets.
 
-    A page answered with 4xx on purpose (a rejected form) is not a problem,
+    A page returned with 4xx on purpose (a rejected form) is not a problem,
     so documents are left out; Chromium's "Failed to load resource" console
     line for them is skipped too. Chromium asks for /favicon.ico on its own
     and the product serves none, so that 404 is skipped as well.

@@ -97,7 +97,7 @@ class PageProblems:
 
     A page returned with 4xx on purpose (a rejected form) is not a problem,
     so documents are left out; Chromium's "Failed to load resource" console
-    line for them is skipped too. Chromium asks for /favicon.ico on its own
+    line for them is skipped too. Chromium requests /favicon.ico on its own
     and the product serves none, so that 404 is skipped as well.
     """
 

@@ -85,7 +85,7 @@ def open_ticket(page: Page, screenshot) -> int:
     page.get_by_role("button", name="Open the ticket").click()
 
     # The customer form rejects a domain in Email Address and names the
-    # value; the message suggests leaving the field empty, so the customer
+    # value. The message suggests leaving the field empty, so the customer
     # does, and the agent enters the mailbox later.
     email_errors = page.locator("#email_address-errors")
     expect(email_errors).to_contain_text(f"{DOMAIN_IN_EMAIL_FIELD} is a domain name")
@@ -199,8 +199,8 @@ def test_browser_scenario_from_signup_to_audit_log(
 
     customer.reload()
     expect(customer.get_by_text(REPLY_TEXT)).to_be_visible()
-    # A second tab holds the same form, as after a double submit or the
-    # back button; it must be rejected once the first tab has the ZIP.
+    # A second tab shows the same form, as after a double submit or the
+    # back button. Its submit must be rejected once the first tab has the ZIP.
     second_tab = customer.context.new_page()
     page_problems.watch(second_tab)
     second_tab.goto(f"/tickets/{ticket_id}")

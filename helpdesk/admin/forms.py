@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField
@@ -85,8 +86,10 @@ class AuditFilterForm(FlaskForm):
     def validate_ticket_id(self, field) -> None:
         value = (field.data or "").strip()
         if not value.isascii() or not value.isdigit() or int(value) < 1:
+            # gettext, not lazy_gettext: Jinja renders Flask-Babel's lazy
+            # strings as safe HTML, so the typed value would not be escaped.
             raise ValidationError(
-                _l(
+                _(
                     "“%(value)s” is not a ticket number. Type digits only, like 42.",
                     value=value,
                 )
@@ -96,7 +99,7 @@ class AuditFilterForm(FlaskForm):
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError(
-                _l(
+                _(
                     "The end date %(end)s is before the start date %(start)s. "
                     "Swap them.",
                     end=field.data.isoformat(),

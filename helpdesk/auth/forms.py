@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
@@ -26,8 +27,10 @@ def email_address(form, field) -> None:
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError as error:
+        # gettext, not lazy_gettext: Jinja renders Flask-Babel's lazy strings
+        # as safe HTML, which would put the typed value in the page unescaped.
         raise ValidationError(
-            _l(
+            _(
                 "“%(value)s” is not a valid email address. Type it like "
                 "name@example.com.",
                 value=value,
@@ -40,7 +43,7 @@ def hosting_account_id(form, field) -> None:
     value = (field.data or "").strip()
     if not HOSTING_ACCOUNT_ID.match(value):
         raise ValidationError(
-            _l(
+            _(
                 "“%(value)s” is not a hosting account ID. Copy the ID from your "
                 "hosting control panel: up to 64 letters, digits, dots, hyphens "
                 "and underscores.",

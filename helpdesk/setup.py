@@ -201,13 +201,17 @@ def configure_i18n(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from helpdesk.admin import blueprint as admin_blueprint
     from helpdesk.auth import blueprint as auth_blueprint
+    from helpdesk.inspect import blueprint as inspect_blueprint
     from helpdesk.queue import blueprint as queue_blueprint
+    from helpdesk.selfservice import blueprint as selfservice_blueprint
     from helpdesk.tickets import blueprint as tickets_blueprint
 
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(tickets_blueprint)
     app.register_blueprint(queue_blueprint, url_prefix="/queue")
     app.register_blueprint(admin_blueprint, url_prefix="/admin")
+    app.register_blueprint(selfservice_blueprint)
+    app.register_blueprint(inspect_blueprint)
 
 
 def configure_security_headers(app: Flask) -> None:

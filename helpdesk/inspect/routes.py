@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from helpdesk.access import load_ticket_or_404, roles, visible_tickets
 from helpdesk.extensions import db
@@ -92,6 +93,7 @@ def certificates():
     query = (
         visible_tickets(current_user)
         .where(Ticket.id.in_(sa.select(IssuedCsr.ticket_id)))
+        .options(selectinload(Ticket.issued_csrs))
         .order_by(Ticket.id.desc())
         .limit(RECENT_TICKETS)
     )

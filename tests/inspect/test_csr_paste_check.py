@@ -232,6 +232,17 @@ def test_oversized_body_is_rejected_before_reading(customer_client):
     assert "A CSR or certificate is a few kilobytes" in response.text
 
 
+def test_oversized_body_is_rejected_before_csrf_check(app, customer_client):
+    # The CSRF check reads the form before any view runs, so the size cap
+    # must already apply then.
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    response = _check(customer_client, upload=(b"A" * 300_000, "big.csr"))
+
+    assert response.status_code == 413
+    assert "A CSR or certificate is a few kilobytes" in response.text
+
+
 def _key_needles(key) -> list[Needle]:
     pkcs8_der = key.private_bytes(
         serialization.Encoding.DER,

@@ -5,6 +5,7 @@ The browser version of the same story is tests/e2e/test_full_scenario.py.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -152,6 +153,8 @@ def test_scenario_ticket_keeps_only_public_csr(ready_ticket):
 
     response = download(customer, ticket_id)
     delivery = open_delivery(response.data, PASSPHRASE)
+    public_key_der = spki_der(delivery.private_key.public_key())
+    fingerprint = hashlib.sha256(public_key_der).hexdigest()
     ticket = _ticket(ticket_id)
     issued = ticket.current_csr
 
@@ -160,6 +163,24 @@ def test_scenario_ticket_keeps_only_public_csr(ready_ticket):
     assert issued is not None
     assert issued.csr_pem.encode("ascii").strip() == delivery.csr_pem.strip()
     assert issued.key_size == 2048
+    assert issued.public_key_sha256 == fingerprint
+
+
+def test_scenario_zip_holds_named_files(ready_ticket):
+    ticket_id, customer, _ = ready_ticket
+
+    response = download(customer, ticket_id)
+    delivery = open_delivery(response.data, PASSPHRASE)
+    disposition = response.headers["Content-Disposition"]
+
+    assert disposition == "attachment; filename=shop.example.com.zip"
+    assert delivery.key_name == "shop.example.com.key"
+    assert delivery.csr_name == "shop.example.com.csr"
+    assert set(delivery.files) == {
+        "shop.example.com.key",
+        "shop.example.com.csr",
+        "README.txt",
+    }
 
 
 @pytest.mark.interop

@@ -137,6 +137,7 @@ def download_zip(page: Page, tmp_path) -> bytes:
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download the ZIP file").click()
     download = download_info.value
+    assert download.suggested_filename == "shop.example.com.zip"
     saved = tmp_path / "delivery.zip"
     try:
         download.save_as(saved)

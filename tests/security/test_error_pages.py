@@ -20,6 +20,7 @@ def production_app(app_factory, tmp_path):
         {
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": secrets.token_urlsafe(48),
+            "BABEL_DEFAULT_LOCALE": "en",
         },
         instance_path=str(tmp_path / "production-instance"),
     )

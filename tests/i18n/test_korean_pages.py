@@ -84,8 +84,8 @@ def test_csr_finding_renders_in_korean(korean_app):
         message = finding.render(gettext)
 
     assert message == (
-        "Korea은(는) 대문자 두 글자로 된 ISO 3166-1 코드가 아닙니다. "
-        "KR(Korea, Republic of)을(를) 입력해 주십시오."
+        "‘Korea’은(는) 대문자 두 글자로 된 ISO 3166-1 코드가 아닙니다. "
+        "‘KR’(Korea, Republic of)을(를) 입력해 주십시오."
     )
 
 

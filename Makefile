@@ -28,7 +28,7 @@ system-packages:
 
 # Compiled .mo catalogs are build output; the .po sources are committed.
 translations: install
-	if [ -d helpdesk/translations ]; then $(BIN)/pybabel compile -q -d helpdesk/translations; fi
+	if [ -d helpdesk/translations ]; then $(BIN)/pybabel -q compile -d helpdesk/translations; fi
 
 run: install translations
 	CSRDESK_ENV=development $(BIN)/flask --app wsgi db upgrade

@@ -13,7 +13,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired, NumberRange, ValidationError
 from wtforms.widgets import HiddenInput
 
 from helpdesk.tickets.fields import (
@@ -26,9 +26,16 @@ from helpdesk.tickets.fields import (
 )
 from helpdesk.tickets.forms import check_length, check_no_private_key
 
+# The largest value of the INTEGER version column on PostgreSQL; a larger
+# posted version would fail in the database instead of as a conflict.
+MAX_VERSION = 2**31 - 1
+
 
 def version_field() -> IntegerField:
-    return IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    return IntegerField(
+        widget=HiddenInput(),
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_VERSION)],
+    )
 
 
 def _text(name: str) -> StringField:

@@ -7,7 +7,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 
@@ -94,8 +94,10 @@ def _filtered(audit_filter: AuditFilter) -> sa.Select:
         start = datetime.combine(audit_filter.date_from, time.min, tzinfo=UTC)
         query = query.where(AuditEvent.created_at >= start)
     if audit_filter.date_to:
-        end = datetime.combine(audit_filter.date_to + timedelta(days=1), time.min, UTC)
-        query = query.where(AuditEvent.created_at < end)
+        # The last instant of the day, because adding a day to 9999-12-31
+        # overflows Python's date.
+        end = datetime.combine(audit_filter.date_to, time.max, UTC)
+        query = query.where(AuditEvent.created_at <= end)
     return query
 
 

@@ -17,6 +17,9 @@ from helpdesk.auth.forms import (
 )
 from helpdesk.models import Role
 
+# Ticket ids are INTEGER columns; a larger number would fail in the database.
+MAX_ID = 2**31 - 1
+
 ROLE_LABELS = {
     Role.CUSTOMER: _l("Customer"),
     Role.AGENT: _l("Agent"),
@@ -85,7 +88,7 @@ class AuditFilterForm(FlaskForm):
 
     def validate_ticket_id(self, field) -> None:
         value = (field.data or "").strip()
-        if not value.isascii() or not value.isdigit() or int(value) < 1:
+        if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_ID:
             # gettext, not lazy_gettext: Jinja renders Flask-Babel's lazy
             # strings as safe HTML, so the typed value would not be escaped.
             raise ValidationError(

@@ -27,11 +27,18 @@ from helpdesk.models import Role, User
 
 USERS_PER_PAGE = 50
 EVENTS_PER_PAGE = 50
+# Pages past this one are empty anyway; the cap keeps the OFFSET that a page
+# number becomes within the database's 64-bit integers.
+MAX_PAGE = 1_000_000
 
 
 @blueprint.app_template_filter("audit_details")
 def audit_details_filter(details: dict | None) -> str:
     return audit_log.details_text(details)
+
+
+def _page_number() -> int:
+    return min(request.args.get("page", 1, type=int), MAX_PAGE)
 
 
 @blueprint.get("/")
@@ -43,7 +50,7 @@ def index():
 @blueprint.get("/users")
 @roles(Role.ADMIN)
 def users():
-    page = request.args.get("page", 1, type=int)
+    page = _page_number()
     query = sa.select(User).order_by(User.role, User.email)
     pagination = db.paginate(query, page=page, per_page=USERS_PER_PAGE, error_out=False)
     return render_template(
@@ -144,7 +151,7 @@ def audit_events():
     if not form.validate():
         return render_template("admin/audit.html", form=form, pagination=None), 400
     audit_filter = audit_log.AuditFilter.from_form(form)
-    page = request.args.get("page", 1, type=int)
+    page = _page_number()
     pagination = db.paginate(
         audit_log.newest_first(audit_filter),
         page=page,

@@ -88,7 +88,8 @@ def csr_check():
 @roles(Role.CUSTOMER, Role.AGENT)
 def certificates():
     number = request.args.get("ticket", "").strip().lstrip("#")
-    if number.isdigit():
+    # isdigit() alone accepts "²" and "１", which int() rejects or rereads.
+    if number.isascii() and number.isdigit():
         return redirect(url_for("inspect.certificate_form", ticket_id=int(number)))
     query = (
         visible_tickets(current_user)

@@ -16,9 +16,10 @@ from flask_wtf.file import FileField
 from wtforms import TextAreaField
 
 from helpdesk import csr
+from helpdesk.selfservice.forms import TextOnly
 
-# A CSR is 1 to 2 KB and a certificate chain rarely passes 20 KB, so this
-# leaves ample room while keeping a large upload off the CPU.
+# A CSR is 1 to 2 KB and a certificate chain a few KB (an estimate), so this
+# leaves ample room and still bounds the work of parsing.
 MAX_INPUT_BYTES = 100_000
 
 # PEM text is base64: spell checking and autocorrection would only damage it.
@@ -58,6 +59,10 @@ def file_contains_private_key(data: bytes) -> bool:
     if csr.contains_private_key(data.decode("latin-1")):
         return True
     return is_der_private_key(data)
+
+
+class TextOnlyAreaField(TextOnly, TextAreaField):
+    pass
 
 
 class PemInputForm(FlaskForm):
@@ -114,7 +119,7 @@ class PemInputForm(FlaskForm):
 
 
 class CsrCheckForm(PemInputForm):
-    text = TextAreaField(_l("CSR (PEM text)"), render_kw=TEXT_AREA_ATTRIBUTES)
+    text = TextOnlyAreaField(_l("CSR (PEM text)"), render_kw=TEXT_AREA_ATTRIBUTES)
     upload = FileField(_l("Or choose a CSR file (.csr, .pem or .der)"))
     missing_message = _l(
         "Paste the CSR, starting with -----BEGIN CERTIFICATE REQUEST-----, or "
@@ -123,7 +128,9 @@ class CsrCheckForm(PemInputForm):
 
 
 class CertificateCheckForm(PemInputForm):
-    text = TextAreaField(_l("Certificate (PEM text)"), render_kw=TEXT_AREA_ATTRIBUTES)
+    text = TextOnlyAreaField(
+        _l("Certificate (PEM text)"), render_kw=TEXT_AREA_ATTRIBUTES
+    )
     upload = FileField(
         _l("Or choose the certificate file (.crt, .cer, .pem, .der or .p7b)")
     )

@@ -18,18 +18,38 @@ from helpdesk.tickets.fields import (
 )
 from helpdesk.tickets.forms import check_length, check_no_private_key
 
+
+class TextOnly:
+    """Field mixin that ignores a file sent where text is expected.
+
+    Flask-WTF merges uploaded files into the form data, so a crafted request
+    could hand a text field a FileStorage. The field then counts as empty.
+    """
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([item for item in valuelist if isinstance(item, str)])
+
+
+class TextOnlyStringField(TextOnly, StringField):
+    pass
+
+
+class TextOnlyPasswordField(TextOnly, PasswordField):
+    pass
+
+
 # The fields saved across a sign-in again: everything but the passphrase.
 SAVED_FIELDS = (*SUBJECT_FIELDS, "key", "add_www_variant")
 
 
 def _text(name: str) -> StringField:
-    return StringField(
+    return TextOnlyStringField(
         FIELD_LABELS[name], validators=[check_length, check_no_private_key]
     )
 
 
 class SelfServiceForm(FlaskForm):
-    """Values are kept as typed; the CSR rules, not the form, judge them.
+    """Values are kept as typed, because the CSR rules check them, not the form.
 
     The form only rejects what cannot be checked at all: a value longer than
     its column, a PEM private key typed into a field, a key choice that is
@@ -45,8 +65,8 @@ class SelfServiceForm(FlaskForm):
     email_address = _text("email_address")
     key = SelectField(FIELD_LABELS["key"], validate_choice=False, default="RSA-2048")
     add_www_variant = BooleanField(FIELD_LABELS["add_www_variant"])
-    passphrase = PasswordField(_l("Passphrase"))
-    passphrase_confirmation = PasswordField(_l("Passphrase again"))
+    passphrase = TextOnlyPasswordField(_l("Passphrase"))
+    passphrase_confirmation = TextOnlyPasswordField(_l("Passphrase again"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

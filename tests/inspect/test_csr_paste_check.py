@@ -200,6 +200,17 @@ def test_damaged_uploads_never_fail_the_page(customer_client):
         assert response.status_code in (200, 422), position
 
 
+def test_file_in_text_field_counts_as_empty(customer_client):
+    response = customer_client.post(
+        "/csr-check",
+        data={"text": (io.BytesIO(b"file text"), "a.txt")},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 422
+    assert "Paste the CSR, starting with" in response.text
+
+
 def test_empty_input_asks_for_csr(customer_client):
     response = _check(customer_client, "   ")
 

@@ -1,5 +1,6 @@
 """The self-service page: findings next to the fields, suggestions, access rules."""
 
+import io
 import re
 
 import pytest
@@ -151,6 +152,31 @@ def test_too_long_value_is_field_error(customer_client):
 
     assert response.status_code == 422
     assert "has 300 characters; it can have at most 256" in response.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/selfservice", "/selfservice/download", "/selfservice/ticket"]
+)
+@pytest.mark.parametrize("name", ["state", "passphrase"])
+def test_file_in_text_field_counts_as_empty(customer_client, path, name):
+    data = fields()
+    data[name] = (io.BytesIO(b"file text"), "a.txt")
+
+    response = customer_client.post(path, data=data, content_type="multipart/form-data")
+
+    assert response.status_code in (200, 303, 422)
+    assert "file text" not in response.text
+
+
+def test_file_in_state_field_reports_missing_state(customer_client):
+    data = fields()
+    data["state"] = (io.BytesIO(b"file text"), "a.txt")
+
+    response = customer_client.post(
+        "/selfservice", data=data, content_type="multipart/form-data"
+    )
+
+    assert "State or Province Name is required" in response.text
 
 
 @pytest.mark.parametrize(

@@ -225,7 +225,7 @@ ROUTES = [
     Route(
         "GET",
         "/tickets/<int:ticket_id>/screenshots/<public_id>",
-        {**any_account(ok(200)), "other_customer": 404},
+        customers_and_agents(ok(200), 404),
     ),
     Route(
         "GET",

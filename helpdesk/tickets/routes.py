@@ -12,7 +12,6 @@ from helpdesk.access import (
     load_attachment_or_404,
     load_ticket_or_404,
     roles,
-    signed_in,
     visible_tickets,
 )
 from helpdesk.auth.fresh import is_login_fresh, redirect_to_reauthenticate
@@ -104,8 +103,9 @@ def reply(ticket_id: int):
 
 
 @blueprint.get("/tickets/<int:ticket_id>/screenshots/<public_id>")
-@signed_in
+@roles(Role.CUSTOMER, Role.AGENT)
 def screenshot(ticket_id: int, public_id: str):
+    # Only the ticket's customer and the agents may see it, as on the ticket pages.
     ticket = load_ticket_or_404(ticket_id)
     attachment = load_attachment_or_404(ticket, public_id)
     response = Response(attachment.data, mimetype=attachment.content_type)

@@ -143,6 +143,23 @@ def test_agent_can_view_screenshot(client, customer, agent, make_ticket, login):
     assert client.get(url).status_code == 200
 
 
+def test_admin_cannot_view_screenshot(client, customer, admin, make_ticket, login):
+    # Admins manage accounts and the audit log. Like every ticket page, the
+    # screenshot is only for the ticket's customer and the agents.
+    ticket = make_ticket(customer)
+    attachment = add_screenshot(ticket, customer)
+    login(client, admin)
+
+    screenshot = client.get(f"/tickets/{ticket.id}/screenshots/{attachment.public_id}")
+    ticket_page = client.get(f"/tickets/{ticket.id}")
+    review_page = client.get(f"/queue/tickets/{ticket.id}")
+
+    assert screenshot.status_code == 403
+    assert attachment.data not in screenshot.data
+    assert ticket_page.status_code == 403
+    assert review_page.status_code == 403
+
+
 def test_internal_notes_never_reach_the_customer(
     client, customer, agent, make_ticket, login
 ):

@@ -39,7 +39,8 @@ MEASURE_ARTICLE = """
     betweenHeaderAndBody: bodyBox.top - headerBox.bottom
       - Math.max(pixels(headerStyle.marginBottom), pixels(bodyStyle.marginTop)),
     belowBody: box.bottom - pixels(articleStyle.borderBottomWidth)
-      - pixels(articleStyle.paddingBottom) - pixels(bodyStyle.marginBottom) - bodyBox.bottom,
+      - pixels(articleStyle.paddingBottom) - pixels(bodyStyle.marginBottom)
+      - bodyBox.bottom,
     bodyLines: bodyBox.height / pixels(bodyStyle.lineHeight),
   };
 }

@@ -25,6 +25,8 @@ from support.scenario import (
     DOMAIN_IN_EMAIL_FIELD,
     PASSPHRASE,
     REPLY_TEXT,
+    SEND_AS_TYPED,
+    TICKET_FORM,
     download,
     page_text,
     review_page,
@@ -50,7 +52,7 @@ def admin_email(make_user):
 
 @pytest.fixture
 def ready_ticket(app, agent_email):
-    """Run the scenario up to the agent's approval; return (id, customer, refused)."""
+    """Run the scenario up to the agent's approval; return a ScenarioRun."""
     return run_until_ready(app, agent_email)
 
 
@@ -60,11 +62,23 @@ def _ticket(ticket_id: int) -> Ticket:
 
 
 def test_scenario_customer_form_names_domain_in_email(ready_ticket):
-    _, _, refused_text = ready_ticket
+    refused = ready_ticket.pages.refused_form
 
-    assert f"{DOMAIN_IN_EMAIL_FIELD} is a domain name" in refused_text
-    assert 'value="Example Hosting Corp."' in refused_text
-    assert 'value="Dongjak-gu"' in refused_text
+    assert f"{DOMAIN_IN_EMAIL_FIELD} is a domain name, not an email address" in refused
+    assert f"admin@{DOMAIN_IN_EMAIL_FIELD}" in refused
+    assert "Send it as typed; the agent will correct it" in refused
+    assert f'id="{SEND_AS_TYPED}"' in refused
+
+
+def test_scenario_customer_form_keeps_typed_values(ready_ticket):
+    refused = ready_ticket.pages.refused_form
+
+    for name, value in TICKET_FORM.items():
+        if name in ("description", "key"):
+            continue
+        assert f'value="{value}"' in refused, name
+    assert TICKET_FORM["description"] in refused
+    assert '<option selected value="RSA-1024">' in refused
 
 
 def test_scenario_ticket_stores_what_customer_typed(ready_ticket):
@@ -84,6 +98,15 @@ def test_scenario_ticket_stores_what_customer_typed(ready_ticket):
     assert "Ready to download" in page
 
 
+def test_scenario_review_page_shows_domain_email_finding(ready_ticket):
+    review = ready_ticket.pages.review_before_fix
+    row = re.search(r'<tr id="field-email_address">(.*?)</tr>', review, re.DOTALL)
+
+    assert row is not None
+    assert DOMAIN_IN_EMAIL_FIELD in row.group(1)
+    assert "is a domain name, not an email address" in row.group(1)
+
+
 def test_scenario_agent_corrections_are_on_record(ready_ticket, agent_email):
     ticket_id, _, _ = ready_ticket
 
@@ -95,7 +118,7 @@ def test_scenario_agent_corrections_are_on_record(ready_ticket, agent_email):
     by_field = {change.field: change for change in changes}
 
     assert set(by_field) == {"email_address", "key"}
-    assert by_field["email_address"].old_value == ""
+    assert by_field["email_address"].old_value == DOMAIN_IN_EMAIL_FIELD
     assert by_field["email_address"].new_value == CORRECTED_EMAIL
     assert by_field["key"].old_value == "RSA-1024"
     assert by_field["key"].new_value == "RSA-2048"
@@ -113,6 +136,7 @@ def test_scenario_review_page_shows_field_history(app, ready_ticket, agent_email
 
     assert "RSA-1024" in history
     assert "RSA-2048" in history
+    assert DOMAIN_IN_EMAIL_FIELD in history
     assert CORRECTED_EMAIL in history
     assert "Agent Kim" in history
     assert REPLY_TEXT in page
@@ -223,6 +247,7 @@ def test_scenario_audit_log_shows_every_step(app, ready_ticket, admin_email):
     assert actions.count("ticket.downloaded") == 1
     assert actions.count("ticket.download_refused") == 1
     assert '"action": "approve"' in page
+    assert f'"old": "{DOMAIN_IN_EMAIL_FIELD}"' in page
     assert f'"new": "{CORRECTED_EMAIL}"' in page
     assert '"old": "RSA-1024"' in page
     assert '"new": "RSA-2048"' in page

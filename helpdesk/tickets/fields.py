@@ -2,7 +2,8 @@
 
 The customer form blocks only format errors a customer can fix alone. Every
 other finding of the CSR rules is left for the agent, as blocks_customer()
-describes.
+describes. A blocking finding the agent can correct too, as
+can_send_as_typed() describes, lets the customer send the value as typed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from helpdesk import csr
+from helpdesk.csr.email_address import DOMAIN_LIKE
 
 # The CSR subject in the order of the inquiry template.
 SUBJECT_FIELDS = (
@@ -108,6 +110,24 @@ def blocks_customer(finding: csr.Finding) -> bool:
     if finding.field in CUSTOMER_FORMAT_FIELDS:
         return finding.suggestion is None
     return False
+
+
+def can_send_as_typed(finding: csr.Finding) -> bool:
+    """Return True when the customer may send a blocked value for the agent to fix.
+
+    Only a domain name typed as the Email Address qualifies, because the
+    agent can enter a mailbox at that domain or ask the customer which one.
+    The form shows the finding with a "Send it as typed" box, and ticking it
+    stores the value as typed. Every other blocking finding is a format error
+    that stays blocking even when the box is ticked: a Country Name that is
+    not two letters, a Common Name that is not a domain name, a missing
+    field, or an email address that is not valid.
+    """
+    if finding.field != "email_address" or not blocks_customer(finding):
+        return False
+    # The same test as the Email Address rule's "is a domain name" error.
+    text = finding.value.strip()
+    return text.isascii() and "@" not in text and DOMAIN_LIKE.match(text) is not None
 
 
 def _is_two_letters(value: str) -> bool:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from helpdesk import csr
@@ -16,6 +16,7 @@ from helpdesk.tickets.fields import (
     MAX_LENGTHS,
     SUBJECT_FIELDS,
     blocks_customer,
+    can_send_as_typed,
     key_choices,
     parse_key_value,
 )
@@ -55,7 +56,12 @@ def _text(name: str) -> StringField:
 
 
 class TicketForm(FlaskForm):
-    """The inquiry template. Values are kept exactly as typed."""
+    """The inquiry template. Values are kept exactly as typed.
+
+    A blocking finding that can_send_as_typed() allows is shown like any
+    other, together with the send_as_typed box. The form validates with such
+    findings only while the box is ticked, and never with any other error.
+    """
 
     problem_domain = _text("problem_domain")
     description = TextAreaField(
@@ -70,11 +76,14 @@ class TicketForm(FlaskForm):
     common_name = _text("common_name")
     email_address = _text("email_address")
     key = SelectField(FIELD_LABELS["key"], validate_choice=False, default="RSA-2048")
+    send_as_typed = BooleanField(_l("Send it as typed; the agent will correct it"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.key.choices = key_choices()
         self.processed_screenshot = None
+        # Names of the fields whose shown finding the send_as_typed box covers.
+        self.fields_sendable_as_typed: list[str] = []
 
     def validate(self, extra_validators=None) -> bool:
         is_valid = super().validate(extra_validators)
@@ -113,9 +122,14 @@ class TicketForm(FlaskForm):
             if field.errors:
                 continue
             for finding in csr.check_field(name, field.data or ""):
-                if blocks_customer(finding):
-                    field.errors.append(finding.render(_))
-                    is_valid = False
+                if not blocks_customer(finding):
+                    continue
+                field.errors.append(finding.render(_))
+                if can_send_as_typed(finding):
+                    self.fields_sendable_as_typed.append(name)
+                    if self.send_as_typed.data:
+                        continue
+                is_valid = False
         return is_valid
 
     def _check_key(self) -> bool:

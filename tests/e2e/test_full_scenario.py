@@ -1,9 +1,11 @@
 """The README scenario in headless Chromium, with CSRF protection on.
 
-A customer signs up and opens a ticket. An agent claims it, corrects the
-Email Address and the key size, replies and approves. The customer
-downloads the ZIP once, a second submit of the same form is rejected, and
-the admin finds every step in the audit log.
+A customer signs up and opens a ticket with a domain name as the Email
+Address: the form names the value and the fix, and the customer ticks "Send
+it as typed" and submits again. An agent claims the ticket, reads the
+Email Address finding, corrects the Email Address and the key size, replies
+and approves. The customer downloads the ZIP once, a second submit of the
+same form is rejected, and the admin finds every step in the audit log.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 import pytest
 from cryptography.x509.oid import NameOID
 from playwright.sync_api import Page, expect
+from support.browser import sign_in
 from support.delivery import (
     EXAMPLE_SUBJECT,
     check_with_command_line_tools,
@@ -61,19 +64,14 @@ def sign_up(page: Page) -> None:
     expect(page.get_by_role("heading", name="My tickets")).to_be_visible()
 
 
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_label("Email address")).to_have_count(0)
-
-
-def fill_ticket_form(page: Page, email_address: str) -> None:
+def fill_ticket_form(page: Page) -> None:
     for name, label in TEXT_FIELD_LABELS.items():
-        value = email_address if name == "email_address" else TICKET_FORM[name]
-        page.get_by_label(label, exact=True).fill(value)
+        page.get_by_label(label, exact=True).fill(TICKET_FORM[name])
     page.get_by_label("Key type and size").select_option(TICKET_FORM["key"])
+    choose_screenshot(page)
+
+
+def choose_screenshot(page: Page) -> None:
     page.get_by_label("Error screenshot").set_input_files(
         files=[{"name": "error.png", "mimeType": "image/png", "buffer": make_png()}]
     )
@@ -81,22 +79,33 @@ def fill_ticket_form(page: Page, email_address: str) -> None:
 
 def open_ticket(page: Page, screenshot) -> int:
     page.get_by_role("link", name="Open a ticket").click()
-    fill_ticket_form(page, DOMAIN_IN_EMAIL_FIELD)
+    fill_ticket_form(page)
     page.get_by_role("button", name="Open the ticket").click()
 
-    # The customer form rejects a domain in Email Address and names the
-    # value. The message suggests leaving the field empty, so the customer
-    # does, and the agent enters the mailbox later.
+    # The form names the domain typed as Email Address and the fix, keeps
+    # every value, and offers to send the value as typed.
     email_errors = page.locator("#email_address-errors")
-    expect(email_errors).to_contain_text(f"{DOMAIN_IN_EMAIL_FIELD} is a domain name")
-    expect(page.get_by_label("Organization Name")).to_have_value(
-        "Example Hosting Corp."
+    expect(email_errors).to_contain_text(
+        f"{DOMAIN_IN_EMAIL_FIELD} is a domain name, not an email address"
     )
-    screenshot(page, "02-ticket-form-rejects-domain-email")
+    expect(email_errors).to_contain_text(f"admin@{DOMAIN_IN_EMAIL_FIELD}")
+    for name, label in TEXT_FIELD_LABELS.items():
+        expect(page.get_by_label(label, exact=True)).to_have_value(TICKET_FORM[name])
+    expect(page.get_by_label("Key type and size")).to_have_value(TICKET_FORM["key"])
+    send_as_typed = page.get_by_label("Send it as typed; the agent will correct it")
+    expect(send_as_typed).not_to_be_checked()
+    screenshot(page, "02-ticket-form-names-domain-email")
 
-    fill_ticket_form(page, "")
+    send_as_typed.check()
+    choose_screenshot(page)
     page.get_by_role("button", name="Open the ticket").click()
     expect(page).to_have_url(re.compile(r"/tickets/\d+$"))
+    details = page.locator(
+        "section", has=page.get_by_role("heading", name="Request details")
+    )
+    expect(details.get_by_role("row", name="Email Address")).to_contain_text(
+        DOMAIN_IN_EMAIL_FIELD
+    )
     screenshot(page, "03-customer-ticket-submitted")
     return int(page.url.rsplit("/", 1)[1])
 
@@ -106,6 +115,9 @@ def work_ticket(page: Page, ticket_id: int, screenshot) -> None:
     page.get_by_role("link", name=f"#{ticket_id}").click()
     page.get_by_role("button", name="Claim", exact=True).click()
     expect(page.get_by_role("heading", name="Correct the fields")).to_be_visible()
+    email_row = page.locator("#field-email_address")
+    expect(email_row).to_contain_text(DOMAIN_IN_EMAIL_FIELD)
+    expect(email_row).to_contain_text("is a domain name, not an email address")
 
     correction = page.locator("form", has=page.get_by_role("button", name="Save"))
     correction.get_by_label("Email Address", exact=True).fill(CORRECTED_EMAIL)
@@ -114,9 +126,13 @@ def work_ticket(page: Page, ticket_id: int, screenshot) -> None:
     history = page.locator(
         "section", has=page.get_by_role("heading", name="Field history")
     )
-    expect(history).to_contain_text(CORRECTED_EMAIL)
-    expect(history).to_contain_text("RSA-1024")
-    expect(history).to_contain_text("RSA-2048")
+    email_change = history.get_by_role("row").filter(has_text="Email Address")
+    expect(email_change).to_have_count(1)
+    expect(email_change.locator("td").nth(3)).to_have_text(DOMAIN_IN_EMAIL_FIELD)
+    expect(email_change.locator("td").nth(4)).to_have_text(CORRECTED_EMAIL)
+    key_change = history.get_by_role("row").filter(has_text="Key type and size")
+    expect(key_change.locator("td").nth(3)).to_have_text("RSA-1024")
+    expect(key_change.locator("td").nth(4)).to_have_text("RSA-2048")
     expect(history).to_contain_text("Agent Kim")
 
     page.get_by_label("Reply to the customer").fill(REPLY_TEXT)
@@ -174,8 +190,10 @@ def check_audit_log(page: Page, ticket_id: int, screenshot) -> None:
     assert actions.count("ticket.downloaded") == 1
     assert actions.count("ticket.download_refused") == 1
     assert '"action": "approve"' in details
+    assert f'"old": "{DOMAIN_IN_EMAIL_FIELD}"' in details
     assert f'"new": "{CORRECTED_EMAIL}"' in details
     assert '"old": "RSA-1024"' in details
+    assert '"new": "RSA-2048"' in details
 
     page.get_by_role("button", name="Verify the hash chain").click()
     expect(page.get_by_role("status")).to_contain_text("The chain is intact")

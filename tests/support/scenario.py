@@ -1,7 +1,9 @@
 """The README scenario driven through Flask's test client, one client per person.
 
-A customer signs up and opens a ticket for shop.example.com. An agent claims
-it, corrects the Email Address and the key size, replies and approves. The
+A customer signs up and opens a ticket for shop.example.com with a domain
+name as the Email Address. The form shows a message and a "Send it as typed"
+box; the customer ticks it and submits again. An agent claims the ticket,
+corrects the Email Address and the key size, replies and approves. The
 customer then downloads the ZIP once. The steps use the product's real routes
 and forms. Only CSRF protection is off, because the test client sends no token.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from typing import NamedTuple
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -23,6 +26,8 @@ CUSTOMER_EMAIL = "owner@hosting.example.com"
 HOSTING_ACCOUNT_ID = "kr-web-0042"
 DOMAIN_IN_EMAIL_FIELD = "hosting.example.com"
 CORRECTED_EMAIL = "admin@example.com"
+# The checkbox that sends a domain name in Email Address for the agent to fix.
+SEND_AS_TYPED = "send_as_typed"
 REPLY_TEXT = (
     "We changed the Email Address to admin@example.com and the key to RSA 2048 "
     "bits, because public CAs reject RSA 1024."
@@ -86,9 +91,11 @@ def sign_in(app: Flask, email: str) -> FlaskClient:
 
 
 def open_ticket(customer: FlaskClient) -> tuple[int, str]:
-    """Open the ticket; the first try, with a domain in Email Address, is refused.
+    """Open the ticket with the domain name left in Email Address.
 
-    Returns the ticket id and the text of the refused form.
+    The first submit is refused with the message and the "Send it as typed"
+    box; the second ticks the box. Returns the ticket id and the text of the
+    refused form.
     """
     assert customer.get("/tickets/new").status_code == 200
 
@@ -100,13 +107,12 @@ def open_ticket(customer: FlaskClient) -> tuple[int, str]:
     assert refused.status_code == 422, refused.status_code
     refused_text = page_text(refused)
 
-    # The message suggests leaving the field empty, so the customer does,
-    # and the agent fills in the right mailbox later.
+    # A browser does not keep the chosen file, so the screenshot is sent again.
     accepted = customer.post(
         "/tickets/new",
         data={
             **TICKET_FORM,
-            "email_address": "",
+            SEND_AS_TYPED: "y",
             "screenshot": (io.BytesIO(make_png()), "error.png"),
         },
         content_type="multipart/form-data",
@@ -131,8 +137,9 @@ def agent_post(agent: FlaskClient, ticket_id: int, path: str, data: dict) -> str
     return page_text(agent.get(response.headers["Location"]))
 
 
-def work_ticket(agent: FlaskClient, ticket_id: int) -> None:
-    agent_post(agent, ticket_id, "/claim", {})
+def work_ticket(agent: FlaskClient, ticket_id: int) -> str:
+    """Claim, correct, reply and approve; return the review page before the fix."""
+    claimed_page = agent_post(agent, ticket_id, "/claim", {})
     corrected = {
         name: value for name, value in TICKET_FORM.items() if name != "screenshot"
     }
@@ -145,6 +152,7 @@ def work_ticket(agent: FlaskClient, ticket_id: int) -> None:
         {"reply-body": REPLY_TEXT, "reply-send": "Send reply"},
     )
     agent_post(agent, ticket_id, "/status/approve", {})
+    return claimed_page
 
 
 def download(customer: FlaskClient, ticket_id: int, passphrase: str = PASSPHRASE):
@@ -154,13 +162,27 @@ def download(customer: FlaskClient, ticket_id: int, passphrase: str = PASSPHRASE
     )
 
 
-def run_until_ready(app: Flask, agent_email: str) -> tuple[int, FlaskClient, str]:
-    """Sign up, open the ticket and have the agent approve it.
+class SeenPages(NamedTuple):
+    """Pages of the run that later steps change, as they were seen."""
 
-    Returns the ticket id, the customer's client and the refused form's text.
-    """
+    # The customer's first submit, refused with the Email Address message.
+    refused_form: str
+    # The agent's review page after the claim, before any correction.
+    review_before_fix: str
+
+
+class ScenarioRun(NamedTuple):
+    """A ticket run up to the agent's approval."""
+
+    ticket_id: int
+    customer: FlaskClient
+    pages: SeenPages
+
+
+def run_until_ready(app: Flask, agent_email: str) -> ScenarioRun:
+    """Sign up, open the ticket and have the agent approve it."""
     customer = sign_up_customer(app)
-    ticket_id, refused_text = open_ticket(customer)
+    ticket_id, refused_form = open_ticket(customer)
     agent = sign_in(app, agent_email)
-    work_ticket(agent, ticket_id)
-    return ticket_id, customer, refused_text
+    review_before_fix = work_ticket(agent, ticket_id)
+    return ScenarioRun(ticket_id, customer, SeenPages(refused_form, review_before_fix))

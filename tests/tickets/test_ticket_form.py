@@ -9,7 +9,14 @@ import re
 import pytest
 import sqlalchemy as sa
 from support.images import make_png
-from ticket_helpers import TICKET_FORM, audit_events
+from ticket_helpers import (
+    TICKET_FORM,
+    audit_events,
+    field_errors,
+    input_value,
+    post_ticket,
+    ticket_count,
+)
 from werkzeug.test import EnvironBuilder
 
 from helpdesk.extensions import db
@@ -21,32 +28,6 @@ PRIVATE_KEY_TEXT = (
     "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n"
     "-----END PRIVATE KEY-----\n"
 )
-
-
-def post_ticket(client, **changes):
-    data = dict(TICKET_FORM)
-    data.update(changes)
-    return client.post("/tickets/new", data=data, content_type="multipart/form-data")
-
-
-def field_errors(page: str, field_id: str) -> str:
-    """Return the text of the error block tied to FIELD_ID, or ""."""
-    match = re.search(rf'<div id="{field_id}-errors">(.*?)</div>', page, re.DOTALL)
-    if match is None:
-        return ""
-    return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1)))
-
-
-def input_value(page: str, field_id: str) -> str | None:
-    tag = re.search(rf'<input[^>]*\bid="{field_id}"[^>]*>', page)
-    if tag is None:
-        return None
-    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
-    return html.unescape(value.group(1)) if value else ""
-
-
-def ticket_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Ticket))
 
 
 def test_new_ticket_form_shows_account_id_read_only(client, customer, login):

@@ -15,6 +15,7 @@ from flask import Flask, g, render_template, request
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from helpdesk.extensions import (
     babel,
@@ -55,6 +56,8 @@ MIN_SECRET_KEY_LENGTH = 32
 # A random key of 32 or more URL-safe characters has far more distinct
 # characters than this; fewer means a pattern such as "aaaa..." or "abab...".
 MIN_SECRET_KEY_DISTINCT_CHARACTERS = 10
+# Ids are INTEGER columns, whose largest value on PostgreSQL is this.
+MAX_DATABASE_ID = 2**31 - 1
 
 
 def configure_settings(app: Flask, config_class, overrides: dict) -> None:
@@ -198,7 +201,26 @@ def configure_i18n(app: Flask) -> None:
         return {"current_locale_code": lambda: str(get_locale() or "ko")}
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """The <int:...> URL converter: ASCII digits within the INTEGER id range.
+
+    Werkzeug's own converter accepts any Unicode digit and any size, so a
+    ticket URL with U+0661 (ARABIC-INDIC DIGIT ONE) opened ticket 1 and a
+    20-digit id failed in the database with a 500. Such a URL now matches no
+    route, which is a 404.
+    """
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_DATABASE_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def configure_blueprints(app: Flask) -> None:
+    # Before any rule is added, because each rule binds its converter then.
+    app.url_map.converters["int"] = DatabaseIdConverter
+
     from helpdesk.admin import blueprint as admin_blueprint
     from helpdesk.auth import blueprint as auth_blueprint
     from helpdesk.inspect import blueprint as inspect_blueprint

@@ -25,6 +25,7 @@ def create_app(
     setup.configure_sessions(app)
     setup.configure_i18n(app)
     setup.configure_blueprints(app)
+    setup.configure_input_checks(app)
     setup.configure_security_headers(app)
     setup.configure_error_pages(app)
     setup.configure_cli(app)

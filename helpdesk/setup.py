@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Flask, g, render_template, request
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -234,6 +235,24 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_blueprint, url_prefix="/admin")
     app.register_blueprint(selfservice_blueprint)
     app.register_blueprint(inspect_blueprint)
+
+
+def configure_input_checks(app: Flask) -> None:
+    """Answer 400 to a request with a NUL character in the URL, query or form.
+
+    No field has a use for one, and PostgreSQL text cannot store it, so it
+    would otherwise fail as a 500 in the middle of the request.
+    """
+
+    @app.before_request
+    def reject_nul_characters():
+        texts = [
+            *(request.view_args or {}).values(),
+            *(text for values in request.args.listvalues() for text in values),
+            *(text for values in request.form.listvalues() for text in values),
+        ]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise BadRequest()
 
 
 def configure_security_headers(app: Flask) -> None:

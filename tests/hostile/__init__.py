@@ -1,0 +1,1 @@
+"""Hostile-input tests: every form and route attacked with malformed input."""

@@ -25,6 +25,7 @@ from helpdesk.tickets.fields import (
 )
 from helpdesk.tickets.services import add_message, request_from_ticket, transition
 from helpdesk.workflow import (
+    TRANSITIONS,
     Action,
     Status,
     TransitionError,
@@ -66,7 +67,12 @@ def queue_query(agent: User, view: str, status: str | None) -> sa.Select:
     """Return the SELECT for a queue tab, optionally narrowed to one status."""
     query = sa.select(Ticket)
     if view == "unassigned":
-        query = query.where(Ticket.assignee_id.is_(None))
+        # Only tickets an agent can claim: a self-service download is delivered
+        # without an assignee and needs no one.
+        claimable = TRANSITIONS[Action.CLAIM].sources
+        query = query.where(
+            Ticket.assignee_id.is_(None), Ticket.status.in_(list(claimable))
+        )
     elif view == "mine":
         query = query.where(Ticket.assignee_id == agent.id)
     if status in set(Status):

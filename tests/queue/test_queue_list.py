@@ -26,6 +26,10 @@ def tickets(make_ticket, customer, agent, second_agent):
         "closed": make_ticket(
             customer, Status.CLOSED, assignee_id=agent.id, common_name="closed.example"
         ),
+        # A self-service download: delivered, with nobody assigned.
+        "self-service": make_ticket(
+            customer, Status.DELIVERED, common_name="self.example.com"
+        ),
     }
 
 
@@ -45,7 +49,11 @@ def listed(response, tickets) -> set[str]:
         ("?view=mine", {"mine", "mine ready"}),
         ("?view=mine&status=ready", {"mine ready"}),
         ("?view=mine&status=closed", {"closed"}),
-        ("?view=all", {"new", "mine", "mine ready", "theirs", "closed"}),
+        (
+            "?view=all",
+            {"new", "mine", "mine ready", "theirs", "closed", "self-service"},
+        ),
+        ("?view=all&status=delivered", {"self-service"}),
         ("?view=all&status=in_review", {"mine", "theirs"}),
         ("?view=nonsense", {"new"}),
     ],

@@ -64,9 +64,7 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5/15 minutes")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20/15 minutes")
     SIGNUP_LIMIT_PER_IP = os.environ.get("SIGNUP_LIMIT_PER_IP", "10/hour")
-    SELFSERVICE_DOWNLOAD_LIMIT = os.environ.get(
-        "SELFSERVICE_DOWNLOAD_LIMIT", "20/hour"
-    )
+    SELFSERVICE_DOWNLOAD_LIMIT = os.environ.get("SELFSERVICE_DOWNLOAD_LIMIT", "20/hour")
 
     # How many reverse proxies in front of the app set X-Forwarded-For and
     # X-Forwarded-Proto. 0 trusts neither header; the client IP address then

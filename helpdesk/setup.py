@@ -238,7 +238,7 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_input_checks(app: Flask) -> None:
-    """Answer 400 to a request with a NUL character in the URL, query or form.
+    """Reject a request with a NUL character in the URL, query or form (400).
 
     No field has a use for one, and PostgreSQL text cannot store it, so it
     would otherwise fail as a 500 in the middle of the request.

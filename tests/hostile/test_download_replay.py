@@ -85,7 +85,7 @@ def test_replayed_download_post_is_already_delivered(
     assert db.session.get(Ticket, ticket_id).status == Status.DELIVERED
 
 
-def test_replayed_download_with_same_csrf_token_sends_no_zip(csrf_world, server_errors):
+def test_download_replay_with_same_token_sends_no_zip(csrf_world, server_errors):
     world = csrf_world
     ticket_id = _ready_ticket(world)
     client = world.client("customer")

@@ -2,7 +2,7 @@
 
 Each route gets a GET with a hostile query string and two POSTs with garbage
 bodies (form-encoded and multipart), whatever methods it declares. Nothing
-may answer 500 or fail while streaming its body, and no stored message,
+may return a 500 or fail while streaming its body, and no stored message,
 screenshot or CSR may be lost or changed.
 """
 

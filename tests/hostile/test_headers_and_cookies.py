@@ -2,7 +2,7 @@
 
 The app reads Accept-Language to pick a language, the Referer to return
 after a fresh sign-in, and its own cookies. Garbage in any of them must
-not answer 500, sign anyone in, or redirect off the site.
+not return a 500, sign anyone in, or redirect off the site.
 """
 
 from __future__ import annotations

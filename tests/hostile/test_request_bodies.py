@@ -213,21 +213,25 @@ WRONG_CONTENT_TYPES = {
 }
 
 
-@pytest.mark.parametrize("kind", WRONG_CONTENT_TYPES)
 @pytest.mark.parametrize("route", sorted(FORM_ROUTES))
-def test_wrong_content_type_is_refused(world, server_errors, route, kind):
+def test_wrong_content_type_is_refused(world, server_errors, route):
     role, template, _field, _values_ = FORM_ROUTES[route]
-    content_type, body = WRONG_CONTENT_TYPES[kind]
-    headers = {"Content-Type": content_type} if content_type else {}
     before = snapshot()
+    failures = []
 
-    response = world.client(role).post(
-        _path(world, template), data=body, headers=headers
-    )
-    response.close()
+    for kind, (content_type, body) in WRONG_CONTENT_TYPES.items():
+        server_errors.clear()
+        headers = {"Content-Type": content_type} if content_type else {}
+        response = world.client(role).post(
+            _path(world, template), data=body, headers=headers
+        )
+        response.close()
+        if response.status_code >= 500:
+            raised = ", ".join(type(error).__name__ for error in server_errors)
+            failures.append(f"{kind}: {response.status_code} ({raised})")
 
-    assert_not_server_error(response, server_errors, f"{route} {kind}")
-    assert_nothing_lost(before, f"{route} {kind}")
+    assert not failures, f"{route}: " + "; ".join(failures)
+    assert_nothing_lost(before, route)
 
 
 # Flask-WTF reads a JSON body as form data, so these reach the validators.
@@ -243,7 +247,7 @@ JSON_VALUES = {
 # FileStorage, and validators written for str raise. Deciding the shared
 # fix is open: the TextOnly field mixin on every text field, a form base
 # class that reads text fields from request.form only, or a before_request
-# hook that answers 415 to JSON and 400 to a file part no FileField takes.
+# hook that rejects JSON with 415 and a file part no FileField takes with 400.
 NON_TEXT_VALUE_REASON = (
     "Flask-WTF puts JSON values and uploaded files into text fields, and the "
     "validators raise on them. The self-service and check forms drop such "
@@ -355,7 +359,8 @@ def test_path_as_screenshot_name_keeps_last_part_only(world, server_errors, para
     stored = db.session.scalars(
         sa.select(Attachment.original_filename).order_by(Attachment.id.desc())
     ).first()
-    assert "/" not in stored and "\\" not in stored, stored
+    assert "/" not in stored, stored
+    assert "\\" not in stored, stored
     assert stored not in (".", ".."), stored
     assert not any(ord(char) < 0x20 or char == "\u202e" for char in stored), stored
 

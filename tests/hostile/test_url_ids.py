@@ -1,7 +1,7 @@
 """Ids in URLs: huge, negative, zero, fractional and non-numeric ids are a 404.
 
 Every route with an id in its URL is tried with each bad id as the role
-that may use the route, with GET and POST alike. None may answer 500, and
+that may use the route, with GET and POST alike. None may return a 500, and
 none may change a stored row.
 """
 

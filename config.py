@@ -9,6 +9,10 @@ import os
 from datetime import timedelta
 
 
+class ConfigurationError(RuntimeError):
+    """A setting is missing or invalid; the message names it and the fix."""
+
+
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -16,7 +20,7 @@ def _env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as error:
-        raise RuntimeError(
+        raise ConfigurationError(
             f"{name}={raw!r} is not a whole number; set it to an integer."
         ) from error
 
@@ -113,6 +117,6 @@ def select_config(name: str | None = None) -> type[Config]:
     try:
         return CONFIGS[chosen]
     except KeyError as error:
-        raise RuntimeError(
+        raise ConfigurationError(
             f"CSRDESK_ENV={chosen!r} is unknown; use one of: {', '.join(CONFIGS)}."
         ) from error

@@ -18,6 +18,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from config import ConfigurationError
 from helpdesk.extensions import (
     babel,
     csrf,
@@ -103,17 +104,21 @@ def check_secret_key(key: str | None) -> None:
         "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
     )
     if not key:
-        raise RuntimeError("SECRET_KEY is not set. " + advice)
+        raise ConfigurationError("SECRET_KEY is not set. " + advice)
     folded = key.strip().lower()
     is_placeholder = folded in PLACEHOLDER_SECRET_KEYS or any(
         part in folded for part in PLACEHOLDER_SECRET_KEY_PARTS
     )
     if is_placeholder:
-        raise RuntimeError("SECRET_KEY is a well-known placeholder. " + advice)
+        raise ConfigurationError("SECRET_KEY is a well-known placeholder. " + advice)
     if len(key) < MIN_SECRET_KEY_LENGTH:
-        raise RuntimeError(f"SECRET_KEY has only {len(key)} characters. " + advice)
+        raise ConfigurationError(
+            f"SECRET_KEY has only {len(key)} characters. " + advice
+        )
     if len(set(key)) < MIN_SECRET_KEY_DISTINCT_CHARACTERS:
-        raise RuntimeError("SECRET_KEY is a repeated pattern, not random. " + advice)
+        raise ConfigurationError(
+            "SECRET_KEY is a repeated pattern, not random. " + advice
+        )
 
 
 class RequestIdFilter(logging.Filter):

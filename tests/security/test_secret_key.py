@@ -55,3 +55,30 @@ def test_development_app_creates_and_reuses_random_key(tmp_path, monkeypatch):
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert len(first.config["SECRET_KEY"]) >= 32
     assert key_file.stat().st_mode & 0o077 == 0
+
+
+def test_wsgi_exits_with_message_when_secret_key_missing():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "CSRDESK_ENV"}
+    }
+    project = Path(__file__).resolve().parents[2]
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 1
+    assert "CSR Desk cannot start: SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr

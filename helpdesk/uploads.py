@@ -85,28 +85,28 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e") | 
 UNNAMED = "(unnamed)"
 
 NOT_AN_IMAGE = N_(
-    "%(filename)s is not a PNG, JPEG, GIF or WebP image. Save the screenshot in "
+    "“%(filename)s” is not a PNG, JPEG, GIF or WebP image. Save the screenshot in "
     "one of these formats and attach it again."
 )
 TOO_LARGE = N_(
-    "%(filename)s is %(size_mb)s MB, but a screenshot may be at most "
+    "“%(filename)s” is %(size_mb)s MB, but a screenshot may be at most "
     "%(limit_mb)s MB. Crop it or save it as JPEG, then attach it again."
 )
 TOO_LARGE_UNKNOWN_SIZE = N_(
-    "%(filename)s is larger than %(limit_mb)s MB, the maximum for a screenshot. "
+    "“%(filename)s” is larger than %(limit_mb)s MB, the maximum for a screenshot. "
     "Crop it or save it as JPEG, then attach it again."
 )
 TOO_MANY_PIXELS = N_(
-    "%(filename)s is %(width)s × %(height)s pixels, more than the "
+    "“%(filename)s” is %(width)s × %(height)s pixels, more than the "
     "%(limit_mp)s megapixels a screenshot may have. Scale it down or crop it, "
     "then attach it again."
 )
 TOO_MANY_PIXELS_UNKNOWN_SIZE = N_(
-    "%(filename)s has more than the %(limit_mp)s megapixels a screenshot may "
+    "“%(filename)s” has more than the %(limit_mp)s megapixels a screenshot may "
     "have. Scale it down or crop it, then attach it again."
 )
 DAMAGED = N_(
-    "%(filename)s could not be read because the image data is damaged or "
+    "“%(filename)s” could not be read because the image data is damaged or "
     "incomplete. Save the screenshot again and attach the new file."
 )
 

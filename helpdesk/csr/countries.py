@@ -70,7 +70,7 @@ def check_country(value: str) -> list[Finding]:
                 "country",
                 value,
                 N_(
-                    "%(value)s is not an ISO 3166-1 country code. Enter the "
+                    "“%(value)s” is not an ISO 3166-1 country code. Enter the "
                     "two-letter code, such as KR for the Republic of Korea or US "
                     "for the United States."
                 ),
@@ -82,8 +82,8 @@ def check_country(value: str) -> list[Finding]:
             "country",
             value,
             N_(
-                "%(value)s is not a two-letter ISO 3166-1 code in upper case. "
-                "Enter %(suggestion)s (%(country)s)."
+                "“%(value)s” is not a two-letter ISO 3166-1 code in upper case. "
+                "Enter “%(suggestion)s” (%(country)s)."
             ),
             country=name,
             suggestion=suggestion,

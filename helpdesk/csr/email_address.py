@@ -33,7 +33,7 @@ def check_email_address(value: str) -> list[Finding]:
                 "email_address",
                 value,
                 N_(
-                    "%(value)s contains non-ASCII characters. Enter an email "
+                    "“%(value)s” contains non-ASCII characters. Enter an email "
                     "address written with ASCII letters only, such as "
                     "admin@example.com."
                 ),
@@ -45,7 +45,7 @@ def check_email_address(value: str) -> list[Finding]:
                 "email_address",
                 value,
                 N_(
-                    "%(value)s is a domain name, not an email address. Enter a "
+                    "“%(value)s” is a domain name, not an email address. Enter a "
                     "mailbox such as %(example)s, or leave the field empty."
                 ),
                 example="admin@" + text.lower().rstrip("."),
@@ -61,7 +61,7 @@ def check_email_address(value: str) -> list[Finding]:
                 "email_address",
                 value,
                 N_(
-                    "%(value)s is not a valid email address (%(reason)s). Enter an "
+                    "“%(value)s” is not a valid email address (%(reason)s). Enter an "
                     "address such as admin@example.com, or leave the field empty."
                 ),
                 reason=str(exc),
@@ -74,7 +74,7 @@ def check_email_address(value: str) -> list[Finding]:
                 "email_address",
                 value,
                 N_(
-                    "%(value)s has %(length)s characters; the Email Address can "
+                    "“%(value)s” has %(length)s characters; the Email Address can "
                     "have at most 128."
                 ),
                 length=len(validated.normalized),
@@ -86,7 +86,7 @@ def check_email_address(value: str) -> list[Finding]:
                 "email_address",
                 value,
                 N_(
-                    "Write %(value)s as %(suggestion)s: no spaces around it and "
+                    "Write “%(value)s” as “%(suggestion)s”: no spaces around it and "
                     "the domain in lower case."
                 ),
                 suggestion=validated.normalized,

@@ -245,7 +245,7 @@ def _check_subject(subject: list[tuple[str, str]], sans: list[str]) -> list[Find
                 "common_name",
                 common_names[0],
                 N_(
-                    "The Common Name %(value)s is not in the subjectAltName of the "
+                    "The Common Name “%(value)s” is not in the subjectAltName of the "
                     "CSR. Most CAs add it, but some reject the CSR."
                 ),
             )
@@ -257,7 +257,7 @@ def _check_subject(subject: list[tuple[str, str]], sans: list[str]) -> list[Find
                     "extra_sans",
                     name,
                     N_(
-                        "The subjectAltName %(value)s is not a DNS name. Public CAs "
+                        "The subjectAltName “%(value)s” is not a DNS name. Public CAs "
                         "drop it or reject the CSR."
                     ),
                 )
@@ -272,7 +272,7 @@ def _check_subject(subject: list[tuple[str, str]], sans: list[str]) -> list[Find
                 "organizational_unit",
                 value,
                 N_(
-                    "The CSR subject has the Organizational Unit %(value)s. Public "
+                    "The CSR subject has the Organizational Unit “%(value)s”. Public "
                     "CAs have not put the Organizational Unit in certificates "
                     "since September 2022 and drop it or reject the CSR."
                 ),
@@ -285,7 +285,7 @@ def _check_subject(subject: list[tuple[str, str]], sans: list[str]) -> list[Find
                 "email_address",
                 value,
                 N_(
-                    "The CSR subject has the Email Address %(value)s. An email "
+                    "The CSR subject has the Email Address “%(value)s”. An email "
                     "address in the subject of a server certificate must also be "
                     "in the subjectAltName, so public CAs drop it."
                 ),

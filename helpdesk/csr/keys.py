@@ -58,7 +58,7 @@ def check_key(key_type: str, key_size: int) -> list[Finding]:
             "key",
             label,
             N_(
-                "The key %(value)s is not offered. Choose RSA 2048, 3072 or "
+                "The key “%(value)s” is not offered. Choose RSA 2048, 3072 or "
                 "4096 bits, or ECDSA P-256 or P-384."
             ),
             suggestion=key_label(*_closest_key(key_type, key_size)),

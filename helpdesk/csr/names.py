@@ -91,7 +91,7 @@ def check_dns_name(
                     field_name,
                     value,
                     N_(
-                        "%(value)s is an IP address. Public CAs issue certificates "
+                        "“%(value)s” is an IP address. Public CAs issue certificates "
                         "for domain names only: enter the domain name of the site, "
                         "such as www.example.com."
                     ),
@@ -109,7 +109,7 @@ def check_dns_name(
                     field_name,
                     value,
                     N_(
-                        "The wildcard in %(value)s is not allowed there. A wildcard "
+                        "The wildcard in “%(value)s” is not allowed there. A wildcard "
                         "must be the whole left-most label, as in *.example.com, "
                         "and there can be only one."
                     ),
@@ -176,7 +176,7 @@ def _label_to_ascii(
                 field_name,
                 value,
                 N_(
-                    "The label %(label)s in %(value)s has %(length)s characters as "
+                    "The label “%(label)s” in “%(value)s” has %(length)s characters as "
                     "an A-label; a DNS label can have at most 63."
                 ),
                 label=label,
@@ -191,8 +191,8 @@ def _label_to_ascii(
                 field_name,
                 value,
                 N_(
-                    "%(value)s is not a valid internationalized domain name "
-                    "(IDNA 2008): the label %(label)s contains characters that "
+                    "“%(value)s” is not a valid internationalized domain name "
+                    "(IDNA 2008): the label “%(label)s” contains characters that "
                     "domain names cannot use. Check the spelling with the "
                     "customer."
                 ),
@@ -210,7 +210,7 @@ def _check_ldh_label(field_name: str, value: str, label: str) -> list[Finding]:
                 field_name,
                 value,
                 N_(
-                    "%(value)s has an empty label (two dots in a row or a "
+                    "“%(value)s” has an empty label (two dots in a row or a "
                     "leading dot). Remove the extra dot."
                 ),
             )
@@ -222,7 +222,7 @@ def _check_ldh_label(field_name: str, value: str, label: str) -> list[Finding]:
                 field_name,
                 value,
                 N_(
-                    "%(value)s contains an underscore. Host names may contain "
+                    "“%(value)s” contains an underscore. Host names may contain "
                     "only letters, digits and hyphens, and public CAs reject "
                     "underscores."
                 ),
@@ -234,7 +234,7 @@ def _check_ldh_label(field_name: str, value: str, label: str) -> list[Finding]:
                 field_name,
                 value,
                 N_(
-                    "%(value)s contains characters a host name cannot have. Use "
+                    "“%(value)s” contains characters a host name cannot have. Use "
                     "only letters, digits, hyphens and dots between labels."
                 ),
             )
@@ -245,7 +245,7 @@ def _check_ldh_label(field_name: str, value: str, label: str) -> list[Finding]:
                 field_name,
                 value,
                 N_(
-                    "The label %(label)s in %(value)s has %(length)s characters; "
+                    "The label “%(label)s” in “%(value)s” has %(length)s characters; "
                     "a DNS label can have at most 63."
                 ),
                 label=label,
@@ -258,7 +258,7 @@ def _check_ldh_label(field_name: str, value: str, label: str) -> list[Finding]:
                 field_name,
                 value,
                 N_(
-                    "The label %(label)s in %(value)s starts or ends with a "
+                    "The label “%(label)s” in “%(value)s” starts or ends with a "
                     "hyphen. Remove the hyphen at the edge of the label."
                 ),
                 label=label,
@@ -270,7 +270,7 @@ def _check_ldh_label(field_name: str, value: str, label: str) -> list[Finding]:
                 field_name,
                 value,
                 N_(
-                    "The label %(label)s in %(value)s starts with xn-- but is not "
+                    "The label “%(label)s” in “%(value)s” starts with xn-- but is not "
                     "a valid internationalized label. Enter the name as the "
                     "customer writes it, for example in Korean."
                 ),
@@ -289,8 +289,8 @@ def _suggest_correction(
             field_name,
             value,
             N_(
-                "The internationalized name %(unicode)s goes into the CSR as its "
-                "A-label %(ascii)s. Both name the same site."
+                "The internationalized name “%(unicode)s” goes into the CSR as its "
+                "A-label “%(ascii)s”. Both name the same site."
             ),
             unicode=u_name,
             ascii=a_name,
@@ -301,7 +301,7 @@ def _suggest_correction(
             field_name,
             value,
             N_(
-                "Write %(value)s as %(suggestion)s (the A-label of %(unicode)s), "
+                "Write “%(value)s” as “%(suggestion)s” (the A-label of “%(unicode)s”), "
                 "in lower case, without spaces or a trailing dot."
             ),
             unicode=u_name,
@@ -312,7 +312,7 @@ def _suggest_correction(
         field_name,
         value,
         N_(
-            "Write %(value)s as %(suggestion)s: in lower case, without spaces or "
+            "Write “%(value)s” as “%(suggestion)s”: in lower case, without spaces or "
             "a trailing dot."
         ),
         suggestion=a_name,
@@ -328,7 +328,7 @@ def _check_lengths(
                 field_name,
                 value,
                 N_(
-                    "The Common Name %(ascii)s has %(length)s characters; a Common "
+                    "The Common Name “%(ascii)s” has %(length)s characters; a Common "
                     "Name can have at most 64. Use a shorter name as the Common "
                     "Name and add this one as an extra subjectAltName."
                 ),
@@ -342,7 +342,7 @@ def _check_lengths(
                 field_name,
                 value,
                 N_(
-                    "%(value)s has %(length)s characters; a domain name can have "
+                    "“%(value)s” has %(length)s characters; a domain name can have "
                     "at most 253."
                 ),
                 length=len(a_name),
@@ -367,7 +367,7 @@ def _check_public_name(
                 field_name,
                 value,
                 N_(
-                    "%(value)s is an internal name (a single label, localhost, or "
+                    "“%(value)s” is an internal name (a single label, localhost, or "
                     "a name under no public top-level domain such as .local, "
                     ".internal or .lan). Public CAs do not issue certificates for "
                     "internal names: enter the public domain name of the site."
@@ -381,8 +381,8 @@ def _check_public_name(
                     field_name,
                     value,
                     N_(
-                        "%(value)s puts a wildcard directly on the public suffix "
-                        "%(suffix)s. A wildcard must sit on a domain you own, as "
+                        "“%(value)s” puts a wildcard directly on the public suffix "
+                        "“%(suffix)s”. A wildcard must sit on a domain you own, as "
                         "in *.example.%(suffix)s."
                     ),
                     suffix=base,
@@ -393,7 +393,7 @@ def _check_public_name(
                 field_name,
                 value,
                 N_(
-                    "%(value)s is a public suffix, not a domain anyone can own. "
+                    "“%(value)s” is a public suffix, not a domain anyone can own. "
                     "Enter the customer's domain, such as example.%(value)s."
                 ),
             )
@@ -404,8 +404,8 @@ def _check_public_name(
                 field_name,
                 value,
                 N_(
-                    "%(suffix)s is a shared suffix run by a private operator. A "
-                    "CA issues for %(value)s only to that operator; check that "
+                    "“%(suffix)s” is a shared suffix run by a private operator. A "
+                    "CA issues for “%(value)s” only to that operator; check that "
                     "the customer runs it."
                 ),
                 suffix=base,

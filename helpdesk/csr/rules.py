@@ -67,7 +67,7 @@ def _check_common_name(value: str, request: CsrRequest | None) -> list[Finding]:
                 "common_name",
                 value,
                 N_(
-                    "%(value)s is neither a registrable domain nor its www name, so "
+                    "“%(value)s” is neither a registrable domain nor its www name, so "
                     "no www variant is added. Add other names as extra "
                     "subjectAltNames."
                 ),
@@ -94,9 +94,10 @@ def _compare_with_problem_domain(
             "common_name",
             value,
             N_(
-                "The Common Name %(value)s and the problem domain %(problem_domain)s "
-                "are unrelated: neither is the other or a subdomain of it. Check "
-                "with the customer which site the certificate is for."
+                "The Common Name “%(value)s” and the problem domain "
+                "“%(problem_domain)s” are unrelated: neither is the other or a "
+                "subdomain of it. Check with the customer which site the "
+                "certificate is for."
             ),
             problem_domain=request.problem_domain,
         )
@@ -137,7 +138,7 @@ def _check_organizational_unit(value: str, request: CsrRequest | None) -> list[F
                 "organizational_unit",
                 value,
                 N_(
-                    "%(value)s will be put in the CSR subject. Only a private CA "
+                    "“%(value)s” will be put in the CSR subject. Only a private CA "
                     "accepts it: public CAs have not put the Organizational Unit "
                     "in certificates since September 2022."
                 ),
@@ -149,7 +150,7 @@ def _check_organizational_unit(value: str, request: CsrRequest | None) -> list[F
                 "organizational_unit",
                 value,
                 N_(
-                    "%(value)s stays on the ticket but is left out of the CSR "
+                    "“%(value)s” stays on the ticket but is left out of the CSR "
                     "subject: public CAs have not put the Organizational Unit in "
                     "certificates since September 2022."
                 ),
@@ -168,7 +169,7 @@ def _check_email(value: str, request: CsrRequest | None) -> list[Finding]:
                 "email_address",
                 value,
                 N_(
-                    "%(value)s will be put in the CSR subject and its "
+                    "“%(value)s” will be put in the CSR subject and its "
                     "subjectAltName. Only a private CA accepts it: an email "
                     "address in the subject of a server certificate must also be "
                     "in the subjectAltName, so public CAs drop it."
@@ -181,7 +182,7 @@ def _check_email(value: str, request: CsrRequest | None) -> list[Finding]:
                 "email_address",
                 value,
                 N_(
-                    "%(value)s stays on the ticket but is left out of the CSR "
+                    "“%(value)s” stays on the ticket but is left out of the CSR "
                     "subject: an email address in the subject of a server "
                     "certificate must also be in the subjectAltName, so public "
                     "CAs drop it."
@@ -214,7 +215,7 @@ def _check_extra_sans(request: CsrRequest) -> list[Finding]:
                     "extra_sans",
                     name,
                     N_(
-                        "%(value)s is already in the subjectAltName as the Common "
+                        "“%(value)s” is already in the subjectAltName as the Common "
                         "Name, its www variant or an earlier entry. The CSR lists "
                         "it once."
                     ),

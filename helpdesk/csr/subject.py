@@ -64,7 +64,7 @@ def check_text_field(field_name: str, value: str) -> list[Finding]:
                 field_name,
                 value,
                 N_(
-                    "%(value)s contains control characters such as a tab or line "
+                    "“%(value)s” contains control characters such as a tab or line "
                     "break. Remove them."
                 ),
                 suggestion=suggestion,
@@ -76,7 +76,7 @@ def check_text_field(field_name: str, value: str) -> list[Finding]:
                 field_name,
                 value,
                 N_(
-                    "%(value)s contains Korean text. CSR subject fields must be "
+                    "“%(value)s” contains Korean text. CSR subject fields must be "
                     "printable ASCII so every CA and server reads them the same: "
                     "enter the romanized form, such as %(example)s."
                 ),
@@ -90,7 +90,7 @@ def check_text_field(field_name: str, value: str) -> list[Finding]:
                 field_name,
                 value,
                 N_(
-                    "%(value)s contains characters outside printable ASCII. Enter "
+                    "“%(value)s” contains characters outside printable ASCII. Enter "
                     "it with plain Latin letters, digits and punctuation."
                 ),
                 suggestion=suggestion,
@@ -101,7 +101,7 @@ def check_text_field(field_name: str, value: str) -> list[Finding]:
             error(
                 field_name,
                 value,
-                N_("%(value)s starts or ends with spaces. Remove them."),
+                N_("“%(value)s” starts or ends with spaces. Remove them."),
                 suggestion=suggestion,
             )
         )
@@ -112,7 +112,7 @@ def check_text_field(field_name: str, value: str) -> list[Finding]:
                 field_name,
                 value,
                 N_(
-                    "%(value)s has %(length)s characters; this field can have at "
+                    "“%(value)s” has %(length)s characters; this field can have at "
                     "most %(limit)s. Shorten it."
                 ),
                 length=len(value),
@@ -128,7 +128,7 @@ def _placeholder(field_name: str, value: str, is_required: bool) -> Finding:
             field_name,
             value,
             N_(
-                "%(value)s is a placeholder, not a value. Enter the real value, "
+                "“%(value)s” is a placeholder, not a value. Enter the real value, "
                 "such as %(example)s."
             ),
             example=EXAMPLES[field_name],
@@ -137,7 +137,7 @@ def _placeholder(field_name: str, value: str, is_required: bool) -> Finding:
         field_name,
         value,
         N_(
-            "%(value)s is a placeholder. This field is optional: leave it empty "
+            "“%(value)s” is a placeholder. This field is optional: leave it empty "
             "instead."
         ),
         suggestion="",

@@ -203,6 +203,8 @@ def transition(user: User | None, action: Action, ticket: Ticket) -> Status:
 
     if action == Action.CLAIM:
         audit.record("ticket.claimed", actor=user, ticket_id=ticket.id)
+    if action == Action.APPROVE:
+        _void_replaced_csr(user, ticket, now)
     audit.record(
         "ticket.status_changed",
         actor=user,
@@ -211,6 +213,28 @@ def transition(user: User | None, action: Action, ticket: Ticket) -> Status:
     )
     db.session.flush()
     return previous
+
+
+def _void_replaced_csr(agent: User | None, ticket: Ticket, now: datetime) -> None:
+    """Void the CSR of a reopened, delivered ticket that is approved again.
+
+    The next download makes a new key, and a ticket has at most one current
+    CSR, so the one delivered before reopening stops being current here.
+    """
+    replaced = ticket.current_csr
+    if replaced is None:
+        return
+    replaced.voided_at = now
+    replaced.void_reason = "The ticket was approved again, so a new key replaces it."
+    audit.record(
+        "ticket.csr_voided",
+        actor=agent,
+        ticket_id=ticket.id,
+        details={
+            "voided_issued_csr_id": replaced.id,
+            "voided_public_key_sha256": replaced.public_key_sha256,
+        },
+    )
 
 
 def download_deadline_passed(ticket: Ticket, now: datetime | None = None) -> bool:
@@ -268,7 +292,15 @@ def deliver_key(customer: User, ticket_id: int, passphrase: str) -> csr.Delivery
         delivered_by_id=customer.id,
     )
     db.session.add(issued)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError as error:
+        # The database allows one current CSR per ticket. Should a path ever
+        # leave an old one current, the customer gets no ZIP, so the ticket
+        # must go back to ready rather than stay delivered with nothing on file.
+        db.session.rollback()
+        _release_claim(ticket_id, claimed_version, error)
+        raise DeliveryFailed(ticket_id) from None
     audit.record(
         "ticket.downloaded",
         actor=customer,

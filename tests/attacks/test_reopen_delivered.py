@@ -1,8 +1,8 @@
-"""A delivered ticket closed and reopened by an agent keeps its old CSR current.
+"""A delivered ticket that an agent closes, reopens and approves again.
 
-Reopen sends the ticket back to review and approval makes it ready again,
-but nothing voids the CSR that was already delivered. The next download then
-claims the ticket, builds a key and fails to record it.
+The delivered CSR stays current while the ticket is back in review, because
+the customer may already hold a certificate for it. Approving again voids it,
+so the next download records a new key instead of failing.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from attacks.helpers import agent_action, download, reviewed_ticket
 from helpdesk.extensions import db
-from helpdesk.models import IssuedCsr, Role, Ticket
+from helpdesk.models import AuditEvent, IssuedCsr, Role, Ticket
 from helpdesk.workflow import Status
 
 
@@ -54,25 +54,26 @@ def _current_csrs(ticket_id: int) -> list[IssuedCsr]:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reopening a delivered ticket leaves its delivered CSR current",
-)
-def test_reopen_of_delivered_ticket_voids_old_csr(world, make_user, make_ticket, login):
-    _customer, _agent, ticket_id = _deliver_then_reopen(
+def test_reopened_ticket_keeps_csr_until_approved(world, make_user, make_ticket, login):
+    _customer, agent_client, ticket_id = _deliver_then_reopen(
         world, make_user, make_ticket, login
     )
+    assert len(_current_csrs(ticket_id)) == 1
 
-    ticket = db.session.get(Ticket, ticket_id)
-    assert ticket.status == Status.IN_REVIEW
-    assert _current_csrs(ticket_id) == [], "the delivered CSR is still current"
+    assert agent_action(agent_client, ticket_id, "approve").status_code == 303
+
+    assert _current_csrs(ticket_id) == []
+    voided = db.session.scalars(
+        sa.select(IssuedCsr).where(IssuedCsr.ticket_id == ticket_id)
+    ).one()
+    assert voided.voided_at is not None
+    assert "approved again" in voided.void_reason
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.ticket_id == ticket_id)
+    ).all()
+    assert "ticket.csr_voided" in actions
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the download after reopen and approval fails with a 500 and leaves "
-    "the ticket delivered without a ZIP or a CSR",
-)
 def test_download_after_reopen_delivers_new_key(world, make_user, make_ticket, login):
     customer_client, agent_client, ticket_id = _deliver_then_reopen(
         world, make_user, make_ticket, login
@@ -81,7 +82,6 @@ def test_download_after_reopen_delivers_new_key(world, make_user, make_ticket, l
 
     second = download(customer_client, ticket_id)
 
-    assert second.status_code != 500, "the second download failed as a 500"
     assert second.status_code == 200
     assert second.get_data().startswith(b"PK")
     db.session.expire_all()
@@ -89,28 +89,41 @@ def test_download_after_reopen_delivers_new_key(world, make_user, make_ticket, l
         sa.select(IssuedCsr).where(IssuedCsr.ticket_id == ticket_id)
     ).all()
     assert len(issued) == 2
+    assert len(_current_csrs(ticket_id)) == 1
 
 
-def test_download_after_reopen_leaves_claimed_ticket(
+def test_download_with_stray_current_csr_releases_ticket(
     world, make_user, make_ticket, login
 ):
-    """Record what happens today: a 500, and a delivered ticket with no new CSR.
-
-    This passes while the weakness exists, and shows its damage: the key was
-    generated and thrown away, the ticket is marked delivered, and the customer
-    received nothing.
-    """
-    customer_client, agent_client, ticket_id = _deliver_then_reopen(
-        world, make_user, make_ticket, login
+    """A CSR left current by any path makes the download fail cleanly, not stick."""
+    customer = make_user(Role.CUSTOMER)
+    agent = make_user(Role.AGENT)
+    customer_client = world.test_client()
+    agent_client = world.test_client()
+    login(customer_client, customer)
+    login(agent_client, agent)
+    ticket = reviewed_ticket(make_ticket, customer, agent)
+    assert agent_action(agent_client, ticket.id, "approve").status_code == 303
+    db.session.add(
+        IssuedCsr(
+            ticket_id=ticket.id,
+            csr_pem="-----BEGIN CERTIFICATE REQUEST-----",
+            public_key_sha256="0" * 64,
+            key_type="RSA",
+            key_size=2048,
+            delivered_by_id=customer.id,
+        )
     )
-    assert agent_action(agent_client, ticket_id, "approve").status_code == 303
-    second = download(customer_client, ticket_id)
-    if second.status_code == 200:
-        pytest.skip("the product now delivers a new key after reopen")
+    db.session.commit()
 
-    assert second.status_code == 500
-    assert not second.get_data().startswith(b"PK")
+    response = download(customer_client, ticket.id)
+
+    assert response.status_code == 500
+    assert not response.get_data().startswith(b"PK")
     db.session.expire_all()
-    ticket = db.session.get(Ticket, ticket_id)
-    assert ticket.status == Status.DELIVERED
-    assert len(ticket.issued_csrs) == 1
+    assert db.session.get(Ticket, ticket.id).status == Status.READY
+    failures = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "ticket.download_failed")
+    ).all()
+    assert len(failures) == 1
+    assert failures[0].details["error"] == "IntegrityError"

@@ -64,7 +64,8 @@ def _ticket(ticket_id: int) -> Ticket:
 def test_scenario_customer_form_names_domain_in_email(ready_ticket):
     refused = ready_ticket.pages.refused_form
 
-    assert f"{DOMAIN_IN_EMAIL_FIELD} is a domain name, not an email address" in refused
+    domain_message = f"“{DOMAIN_IN_EMAIL_FIELD}” is a domain name, not an email address"
+    assert domain_message in refused
     assert f"admin@{DOMAIN_IN_EMAIL_FIELD}" in refused
     assert "Send it as typed; the agent will correct it" in refused
     assert f'id="{SEND_AS_TYPED}"' in refused

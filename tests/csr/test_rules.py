@@ -385,5 +385,5 @@ def test_finding_render_translates_message_then_fills_params():
 
     rendered = finding.render(lambda message: "[" + message + "]")
 
-    assert rendered.startswith("[kr ")
+    assert rendered.startswith("[“kr” ")
     assert rendered.endswith("]")

@@ -86,7 +86,7 @@ def open_ticket(page: Page, screenshot) -> int:
     # every value, and offers to send the value as typed.
     email_errors = page.locator("#email_address-errors")
     expect(email_errors).to_contain_text(
-        f"{DOMAIN_IN_EMAIL_FIELD} is a domain name, not an email address"
+        f"“{DOMAIN_IN_EMAIL_FIELD}” is a domain name, not an email address"
     )
     expect(email_errors).to_contain_text(f"admin@{DOMAIN_IN_EMAIL_FIELD}")
     for name, label in TEXT_FIELD_LABELS.items():

@@ -95,7 +95,7 @@ def test_csr_finding_renders_in_english_for_english_browser(korean_app):
     with korean_app.test_request_context(headers=ENGLISH_BROWSER):
         message = finding.render(gettext)
 
-    assert message.startswith("Korea is not a two-letter ISO 3166-1 code")
+    assert message.startswith("“Korea” is not a two-letter ISO 3166-1 code")
 
 
 def test_upload_error_renders_in_korean(korean_app):

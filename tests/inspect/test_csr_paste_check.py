@@ -125,7 +125,7 @@ def test_openssl_csr_with_korean_state_gets_findings(customer_client, tmp_path):
     response = _check(customer_client, csr_pem.decode("ascii"))
 
     assert response.status_code == 200
-    assert "서울 contains Korean text." in response.text
+    assert "“서울” contains Korean text." in response.text
     assert "Did you mean Seoul?" in response.text
 
 
@@ -159,7 +159,7 @@ def test_csr_rules_report_weak_key_and_extra_fields(customer_client):
     assert response.status_code == 200
     assert "An RSA key of 1024 bits is too weak" in response.text
     assert "Did you mean RSA 2048 bits (recommended)?" in response.text
-    assert "The CSR subject has the Organizational Unit IT Team." in response.text
+    assert "The CSR subject has the Organizational Unit “IT Team”." in response.text
 
 
 def test_csr_with_mail_quoting_around_it_is_read(customer_client):

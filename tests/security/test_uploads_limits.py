@@ -82,7 +82,7 @@ def test_oversized_stream_read_stops_at_limit():
     assert stream.position == MAX_BYTES + 1
     assert caught.value.message == TOO_LARGE_UNKNOWN_SIZE
     assert caught.value.params["limit_mb"] == "5"
-    assert caught.value.render().startswith("huge.png is larger than 5 MB")
+    assert caught.value.render().startswith("“huge.png” is larger than 5 MB")
 
 
 def test_oversized_seekable_upload_reports_its_size():

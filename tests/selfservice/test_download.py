@@ -105,7 +105,7 @@ def test_download_keeps_no_passphrase_in_session(customer_client):
     ("changes", "message"),
     [
         ({"key": "RSA-1024"}, "An RSA key of 1024 bits is too weak"),
-        ({"country": "Korea"}, "Korea is not a two-letter ISO 3166-1 code"),
+        ({"country": "Korea"}, "“Korea” is not a two-letter ISO 3166-1 code"),
         ({"common_name": ""}, "Common Name"),
     ],
 )

@@ -50,9 +50,9 @@ def test_check_shows_findings_next_to_fields(customer_client):
 
     assert response.status_code == 200
     page = response.text
-    assert "Korea is not a two-letter ISO 3166-1 code in upper case." in page
+    assert "“Korea” is not a two-letter ISO 3166-1 code in upper case." in page
     assert "Did you mean KR?" in page
-    assert "서울 contains Korean text." in page
+    assert "“서울” contains Korean text." in page
     assert "Did you mean Seoul?" in page
     assert "An RSA key of 1024 bits is too weak" in page
     assert "Did you mean RSA 2048 bits (recommended)?" in page
@@ -81,7 +81,7 @@ def test_check_shows_warnings_and_notes(customer_client):
     assert "Warning" in response.text
     assert "is neither a registrable domain nor its www name" in response.text
     assert "Note" in response.text
-    assert "IT Team stays on the ticket but is left out of the CSR subject" in (
+    assert "“IT Team” stays on the ticket but is left out of the CSR subject" in (
         response.text
     )
     # Warnings and notes do not block the download.

@@ -38,11 +38,11 @@ def test_ticket_carries_fields_and_errors(customer_client, customer):
     assert ticket.add_www_variant is True
     assert "the CSR rules found problems" in ticket.description
     assert (
-        "Korea is not a two-letter ISO 3166-1 code in upper case. "
-        "Enter KR (Korea, Republic of). Did you mean KR?"
+        "“Korea” is not a two-letter ISO 3166-1 code in upper case. "
+        "Enter “KR” (Korea, Republic of). Did you mean KR?"
     ) in ticket.description
     assert "An RSA key of 1024 bits is too weak" in ticket.description
-    assert "서울 contains Korean text." in ticket.description
+    assert "“서울” contains Korean text." in ticket.description
 
     opened = audit_events("selfservice.ticket_opened")
     assert [event.ticket_id for event in opened] == [ticket.id]
@@ -56,7 +56,7 @@ def test_ticket_page_shows_description(customer_client):
     )
 
     assert response.status_code == 200
-    assert "Korea is not a two-letter ISO 3166-1 code" in response.text
+    assert "“Korea” is not a two-letter ISO 3166-1 code" in response.text
 
 
 def test_ticket_after_generation_failure_says_so(customer_client):

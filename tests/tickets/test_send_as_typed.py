@@ -85,7 +85,7 @@ def test_domain_email_shows_message_and_box(client, customer, login):
     assert response.status_code == 422
     assert ticket_count() == 0
     errors = field_errors(response.text, "email_address")
-    assert f"{DOMAIN} is a domain name, not an email address" in errors
+    assert f"“{DOMAIN}” is a domain name, not an email address" in errors
     assert f"admin@{DOMAIN}" in errors
     assert "leave the field empty" in errors
     tag = checkbox_tag(response.text)

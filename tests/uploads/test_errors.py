@@ -33,7 +33,7 @@ def test_upload_error_renders_with_translation():
     assert error.render(lambda message: catalog.get(message, message)) == (
         "a.pdf은(는) 이미지가 아닙니다."
     )
-    assert error.render().startswith("a.pdf is not a PNG")
+    assert error.render().startswith("“a.pdf” is not a PNG")
     assert str(error) == error.render()
 
 

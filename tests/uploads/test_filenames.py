@@ -117,4 +117,4 @@ def test_rejection_of_unnamed_file_says_unnamed():
     with pytest.raises(UploadError) as caught:
         process_screenshot(upload(b"plain text", "/"), MAX_BYTES, MAX_PIXELS)
 
-    assert caught.value.render().startswith("(unnamed) is not")
+    assert caught.value.render().startswith("“(unnamed)” is not")

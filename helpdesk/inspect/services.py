@@ -189,6 +189,9 @@ class CertificateCheck:
     checked_at: datetime
     common_name: str
     covers_common_name: bool
+    # The certificate has no subjectAltName extension but its subject CN is the
+    # Common Name. Clients ignore the subject CN, so the name is not covered.
+    has_common_name_only_in_subject: bool
     # Names requested by the ticket's CSR that the certificate does not cover.
     missing_names: list[str]
 
@@ -240,6 +243,8 @@ def check_certificate(user: User, ticket: Ticket, data: bytes) -> CertificateChe
     now = utcnow()
     names = _requested_names(ticket)
     dns_names = [name for name in read.summary.sans if ":" not in name]
+    covers_common_name = is_name_covered(names[0], dns_names)
+    subject_common_names = [v for label, v in read.summary.subject if label == "CN"]
     check = CertificateCheck(
         read=read,
         result=result,
@@ -249,7 +254,12 @@ def check_certificate(user: User, ticket: Ticket, data: bytes) -> CertificateChe
         days_left=(read.summary.not_after - now).days,
         checked_at=now,
         common_name=names[0],
-        covers_common_name=is_name_covered(names[0], dns_names),
+        covers_common_name=covers_common_name,
+        has_common_name_only_in_subject=(
+            not covers_common_name
+            and not read.summary.sans
+            and is_name_covered(names[0], subject_common_names)
+        ),
         missing_names=[n for n in names if not is_name_covered(n, dns_names)],
     )
     _record_check(user, ticket, check)

@@ -90,11 +90,16 @@ class TestAuthority:
         names=("www.example.co.kr",),
         valid_from: datetime | None = None,
         valid_days: int = 90,
+        has_subject_alt_name: bool = True,
     ) -> x509.Certificate:
-        """Return a server certificate for PUBLIC_KEY covering NAMES."""
+        """Return a server certificate for PUBLIC_KEY covering NAMES.
+
+        Without a subjectAltName extension, only the subject CN, NAMES[0], names
+        the server.
+        """
         not_before = valid_from or datetime.now(UTC) - timedelta(minutes=5)
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
-        return (
+        builder = (
             x509.CertificateBuilder()
             .subject_name(subject)
             .issuer_name(self.name)
@@ -102,12 +107,13 @@ class TestAuthority:
             .serial_number(int.from_bytes(os.urandom(16), "big") >> 1)
             .not_valid_before(not_before)
             .not_valid_after(not_before + timedelta(days=valid_days))
-            .add_extension(
-                x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), False
-            )
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
             .add_extension(
                 x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False
             )
-            .sign(self.key, hashes.SHA256())
         )
+        if has_subject_alt_name:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), False
+            )
+        return builder.sign(self.key, hashes.SHA256())

@@ -223,6 +223,28 @@ def test_uncovered_common_name_is_reported(
         "The certificate does not cover the Common Name www.example.co.kr"
         in response.text
     )
+    assert "has no subjectAltName extension" not in response.text
+    assert _checked_events()[0].details["covers_common_name"] is False
+
+
+def test_certificate_without_san_explains_subject_only_name(
+    customer_client, delivered_ticket, authority
+):
+    ticket, key = delivered_ticket
+    certificate = authority.issue(key.public_key(), has_subject_alt_name=False)
+
+    response = _check(customer_client, ticket.id, pem(certificate))
+
+    assert (
+        "The certificate does not cover the Common Name “www.example.co.kr”: the "
+        "name is only in its subject, and the certificate has no subjectAltName "
+        "extension." in response.text
+    )
+    assert "clients check only the subjectAltName" in response.text
+    assert "reissue the certificate with this name in the subjectAltName" in (
+        response.text
+    )
+    assert "with this ticket&#39;s CSR" not in response.text
     assert _checked_events()[0].details["covers_common_name"] is False
 
 

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, User
@@ -31,6 +32,37 @@ CSV_COLUMNS = (
     "prev_hash",
     "event_hash",
 )
+
+# Labels of the recorded actions on the audit page. The raw action stays
+# visible beside the label because the filter and the CSV export use it.
+ACTION_LABELS = {
+    "audit.exported": _l("Audit log exported"),
+    "auth.login": _l("Signed in"),
+    "auth.login_failed": _l("Sign-in failed"),
+    "auth.logout": _l("Signed out"),
+    "auth.password_change_failed": _l("Password change failed"),
+    "auth.password_changed": _l("Password changed"),
+    "auth.reauthenticate_failed": _l("Password confirmation failed"),
+    "auth.reauthenticated": _l("Password confirmed"),
+    "inspect.private_key_rejected": _l("Private key rejected by a check"),
+    "selfservice.download_failed": _l("Self-service download failed"),
+    "selfservice.downloaded": _l("Self-service key downloaded"),
+    "selfservice.ticket_opened": _l("Self-service ticket opened"),
+    "ticket.certificate_checked": _l("Certificate checked"),
+    "ticket.claimed": _l("Ticket claimed"),
+    "ticket.created": _l("Ticket opened"),
+    "ticket.download_failed": _l("Key download failed"),
+    "ticket.download_refused": _l("Key download refused"),
+    "ticket.downloaded": _l("Key downloaded"),
+    "ticket.field_changed": _l("Field corrected"),
+    "ticket.internal_note": _l("Internal note added"),
+    "ticket.new_key_requested": _l("New key requested"),
+    "ticket.replied": _l("Reply sent"),
+    "ticket.status_changed": _l("Status changed"),
+    "user.created": _l("Account created"),
+    "user.deactivated": _l("Account deactivated"),
+    "user.reactivated": _l("Account reactivated"),
+}
 
 # Events read per query while exporting. Each batch is its own short read
 # transaction, so an export does not hold SQLite's lock for its whole run.
@@ -124,6 +156,22 @@ def target_emails(events: Iterable[AuditEvent]) -> dict[int, str]:
 
 def details_text(details: dict | None) -> str:
     return json.dumps(details or {}, ensure_ascii=False, sort_keys=True)
+
+
+def details_items(details: dict | None) -> list[tuple[str, str]]:
+    """Return DETAILS as sorted (key, value) pairs of text for the audit page.
+
+    Strings are shown as they are; numbers, booleans, lists and nested
+    objects as compact JSON.
+    """
+    items = []
+    for key, value in sorted((details or {}).items()):
+        if isinstance(value, str):
+            text = value
+        else:
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        items.append((key, text))
+    return items
 
 
 def _csv_row(event: AuditEvent) -> list[str]:

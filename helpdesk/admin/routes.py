@@ -33,8 +33,8 @@ MAX_PAGE = 1_000_000
 
 
 @blueprint.app_template_filter("audit_details")
-def audit_details_filter(details: dict | None) -> str:
-    return audit_log.details_text(details)
+def audit_details_filter(details: dict | None) -> list[tuple[str, str]]:
+    return audit_log.details_items(details)
 
 
 def _page_number() -> int:
@@ -136,10 +136,18 @@ def reactivate_user(user_id: int):
     return redirect(url_for("admin.users"))
 
 
+def _action_choice_label(action: str) -> str:
+    label = audit_log.ACTION_LABELS.get(action)
+    if label is None:
+        return action
+    return f"{label} ({action})"
+
+
 def _audit_filter_form(formdata) -> AuditFilterForm:
     form = AuditFilterForm(formdata)
     form.action.choices = [SelectChoice("", _("Any action"))] + [
-        SelectChoice(action) for action in audit_log.known_actions()
+        SelectChoice(action, _action_choice_label(action))
+        for action in audit_log.known_actions()
     ]
     return form
 
@@ -164,6 +172,8 @@ def audit_events():
         pagination=pagination,
         filter_args=audit_filter.as_query_args(),
         target_emails=audit_log.target_emails(pagination.items),
+        action_labels=audit_log.ACTION_LABELS,
+        role_labels=ROLE_LABELS,
     )
 
 

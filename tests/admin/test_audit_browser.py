@@ -68,6 +68,43 @@ def test_audit_page_shows_columns(client, admin, events, login):
     assert "User #" in page
 
 
+def test_audit_page_labels_actions_and_roles(client, admin, events, login):
+    login(client, admin)
+
+    page = client.get("/admin/audit").text
+
+    assert "Ticket claimed" in page
+    assert '<code class="raw">ticket.claimed</code>' in page
+    assert '<span class="role" title="agent">Agent</span>' in page
+    assert '<option value="ticket.claimed">Ticket claimed (ticket.claimed)' in page
+
+
+def test_audit_page_shows_details_as_escaped_list(client, admin, login):
+    _add_event(
+        "test.event",
+        datetime(2026, 1, 1, tzinfo=UTC),
+        details={"note": "<b>bold</b>", "count": 3},
+    )
+    login(client, admin)
+
+    page = client.get("/admin/audit").text
+
+    assert "<dt>count</dt><dd>3</dd>" in page
+    assert "<dt>note</dt><dd>&lt;b&gt;bold&lt;/b&gt;</dd>" in page
+    assert "<b>bold</b>" not in page
+
+
+def test_audit_page_names_command_line_actor(client, admin, login, runner):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    login(client, admin)
+
+    page = client.get("/admin/audit", query_string={"action": "user.created"}).text
+
+    assert "System (command line)" in page
+    assert "(not signed in)" not in page
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -88,7 +125,7 @@ def test_audit_filter_selects_matching_events(
     shown = {
         action
         for action in ("ticket.created", "ticket.claimed", "auth.login")
-        if f"<code>{action}</code>" in page
+        if f'<code class="raw">{action}</code>' in page
     }
     assert shown == expected
 

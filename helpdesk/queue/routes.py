@@ -63,10 +63,13 @@ def index():
     if view not in services.QUEUE_VIEWS:
         view = "unassigned"
     status = request.args.get("status") or None
-    tickets = db.session.scalars(services.queue_query(current_user, view, status))
+    tickets = db.session.scalars(services.queue_query(current_user, view, status)).all()
     return render_template(
         "queue/index.html",
-        tickets=tickets.all(),
+        tickets=tickets,
+        claimable_ids={
+            ticket.id for ticket in tickets if can(current_user, Action.CLAIM, ticket)
+        },
         view=view,
         status=status if status in set(Status) else "",
         statuses=list(Status),

@@ -245,6 +245,7 @@ ROUTES = [
         "/tickets/<int:ticket_id>/new-key",
         customers_only(ok(303), 404),
         ticket_status=S.DELIVERED,
+        form={"confirm": "y"},
     ),
     # Self-service: a customer downloads at once or opens a ticket.
     Route("GET", "/selfservice", customers_only(ok(200))),

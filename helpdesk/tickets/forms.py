@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from helpdesk import csr
 from helpdesk.tickets import services
@@ -197,5 +197,17 @@ class DownloadForm(FlaskForm):
         return is_valid and not findings
 
 
-class ConfirmForm(FlaskForm):
-    """A form with only the CSRF token, for one-button actions."""
+class NewKeyForm(FlaskForm):
+    """The customer's confirmation that a new key voids the current CSR and key."""
+
+    confirm = BooleanField(
+        _l("I understand the current CSR and key stop working"),
+        validators=[
+            DataRequired(
+                message=_l(
+                    "Tick this box to confirm that the current CSR and key stop "
+                    "working, then click Request a new key again."
+                )
+            )
+        ],
+    )

@@ -19,7 +19,12 @@ from helpdesk.extensions import db
 from helpdesk.models import Role, Ticket
 from helpdesk.tickets import blueprint, services
 from helpdesk.tickets.fields import FIELD_LABELS, SUBJECT_FIELDS
-from helpdesk.tickets.forms import ConfirmForm, DownloadForm, ReplyForm, TicketForm
+from helpdesk.tickets.forms import (
+    DownloadForm,
+    NewKeyForm,
+    ReplyForm,
+    TicketForm,
+)
 from helpdesk.workflow import (
     NEXT_STEP_FOR_CUSTOMER,
     STATUS_LABELS,
@@ -163,12 +168,12 @@ def download(ticket_id: int):
 @roles(Role.CUSTOMER)
 def new_key(ticket_id: int):
     ticket = load_ticket_or_404(ticket_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit() or not can(
-        current_user, Action.REQUEST_NEW_KEY, ticket
-    ):
+    if not can(current_user, Action.REQUEST_NEW_KEY, ticket):
         flash(_("A new key can be requested only after a key was delivered."), "error")
         return redirect(url_for("tickets.show", ticket_id=ticket.id), 303)
+    form = NewKeyForm()
+    if not form.validate_on_submit():
+        return render_ticket(ticket, new_key_form=form, status=422)
 
     try:
         services.request_new_key(current_user, ticket)
@@ -219,7 +224,9 @@ def render_download(ticket: Ticket, form, message=None, status: int = 200):
     )
 
 
-def render_ticket(ticket: Ticket, reply_form=None, status: int = 200):
+def render_ticket(
+    ticket: Ticket, reply_form=None, new_key_form=None, status: int = 200
+):
     """Render the customer's ticket page; internal notes are never loaded."""
     messages = services.visible_messages(ticket, include_internal=False)
     return (
@@ -236,7 +243,7 @@ def render_ticket(ticket: Ticket, reply_form=None, status: int = 200):
             can_request_new_key=can(current_user, Action.REQUEST_NEW_KEY, ticket),
             reply_form=reply_form or ReplyForm(formdata=None),
             download_form=DownloadForm(formdata=None),
-            confirm_form=ConfirmForm(formdata=None),
+            new_key_form=new_key_form or NewKeyForm(formdata=None),
             current_csr=ticket.current_csr,
             **download_state(ticket),
         ),

@@ -273,7 +273,7 @@ def test_new_key_voids_old_csr(client, customer, ready_ticket, login):
     login(client, customer)
     first = download(client, ticket.id)
 
-    response = client.post(f"/tickets/{ticket.id}/new-key")
+    response = client.post(f"/tickets/{ticket.id}/new-key", data={"confirm": "y"})
 
     assert response.status_code == 303
     ticket = reload(ticket)
@@ -296,11 +296,30 @@ def test_new_key_voids_old_csr(client, customer, ready_ticket, login):
     assert current[0].public_key_sha256 != voided.public_key_sha256
 
 
+def test_new_key_requires_confirmation(client, customer, ready_ticket, login):
+    ticket = ready_ticket()
+    login(client, customer)
+    download(client, ticket.id)
+
+    response = client.post(f"/tickets/{ticket.id}/new-key")
+
+    assert response.status_code == 422
+    page = response.text
+    assert "Tick this box to confirm" in page
+    assert 'aria-invalid="true"' in page
+    assert '<label for="confirm">' in page
+    ticket = reload(ticket)
+    assert ticket.status == Status.DELIVERED
+    [issued] = issued_csrs(ticket.id)
+    assert issued.voided_at is None
+    assert "ticket.new_key_requested" not in audit_actions(ticket.id)
+
+
 def test_new_key_refused_before_delivery(client, customer, ready_ticket, login):
     ticket = ready_ticket()
     login(client, customer)
 
-    response = client.post(f"/tickets/{ticket.id}/new-key")
+    response = client.post(f"/tickets/{ticket.id}/new-key", data={"confirm": "y"})
 
     assert response.status_code == 303
     assert reload(ticket).status == Status.READY

@@ -75,3 +75,21 @@ def test_queue_offers_claim_for_unassigned_tickets(client, agent, tickets, login
     assert f'action="/queue/tickets/{tickets["new"].id}/claim"' in page
     assert f'action="/queue/tickets/{tickets["mine"].id}/claim"' not in page
     assert '<label for="status">' in page
+
+
+def test_queue_hides_claim_for_delivered_self_service(client, agent, tickets, login):
+    login(client, agent)
+
+    page = client.get("/queue/?view=all").text
+
+    assert f'href="/queue/tickets/{tickets["self-service"].id}"' in page
+    assert f'action="/queue/tickets/{tickets["self-service"].id}/claim"' not in page
+
+
+def test_queue_marks_active_view(client, agent, tickets, login):
+    login(client, agent)
+
+    page = client.get("/queue/?view=mine").text
+
+    assert 'href="/queue/?view=mine" aria-current="page"' in page
+    assert 'href="/queue/?view=all" aria-current' not in page

@@ -127,6 +127,21 @@ def test_bad_input_names_value_and_keeps_form(
         assert f'<option selected value="{typed["key"]}">' in response.text
 
 
+def test_invalid_field_is_marked_for_styling(client, customer, login):
+    login(client, customer)
+
+    response = post_ticket(client, **dict(TICKET_FORM, country="Korea"))
+
+    assert response.status_code == 422
+    country = re.search(r'<div class="([^"]*)">\s*<label for="country">', response.text)
+    assert country is not None
+    assert "has-error" in country.group(1).split()
+    assert re.search(r'<input[^>]*aria-invalid="true"[^>]*id="country"', response.text)
+    state = re.search(r'<div class="([^"]*)">\s*<label for="state">', response.text)
+    assert state is not None
+    assert "has-error" not in state.group(1).split()
+
+
 def test_customer_form_accepts_what_agent_corrects(client, customer, login):
     # RSA 1024, Korean text, lower-case country and a Common Name in upper
     # case are left to the agent, who applies the suggestions.

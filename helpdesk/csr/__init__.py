@@ -22,7 +22,12 @@ from helpdesk.csr.inspection import (
     inspect_csr,
     match_certificate,
 )
-from helpdesk.csr.keys import KEY_CHOICES, key_label
+from helpdesk.csr.keys import (
+    KEY_CHOICES,
+    key_display_name,
+    key_label,
+    key_label_display_name,
+)
 from helpdesk.csr.packaging import DEFAULT_KDF_ROUNDS
 from helpdesk.csr.passphrase import check_passphrase
 from helpdesk.csr.request import CsrRequest
@@ -54,7 +59,9 @@ __all__ = [
     "has_errors",
     "inspect_certificate",
     "inspect_csr",
+    "key_display_name",
     "key_label",
+    "key_label_display_name",
     "match_certificate",
     "public_key_sha256",
     "subject_alt_names",

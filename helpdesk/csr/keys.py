@@ -7,15 +7,16 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from helpdesk.csr.findings import N_, Finding, error
 
 # (key_type, key_size, English label) in the order the inquiry template offers
-# them. RSA 1024 is listed because the customer template offers it, but the
-# key rule rejects it.
+# them. Each label starts with key_display_name(key_type, key_size). RSA 1024
+# is listed because the customer template offers it, but the key rule rejects
+# it.
 KEY_CHOICES: list[tuple[str, int, str]] = [
-    ("RSA", 2048, N_("RSA 2048 bits (recommended)")),
-    ("RSA", 3072, N_("RSA 3072 bits")),
-    ("RSA", 4096, N_("RSA 4096 bits")),
+    ("RSA", 2048, N_("RSA 2048 (recommended)")),
+    ("RSA", 3072, N_("RSA 3072")),
+    ("RSA", 4096, N_("RSA 4096")),
     ("EC", 256, N_("ECDSA P-256")),
     ("EC", 384, N_("ECDSA P-384")),
-    ("RSA", 1024, N_("RSA 1024 bits (not accepted by public CAs)")),
+    ("RSA", 1024, N_("RSA 1024 (not accepted by public CAs)")),
 ]
 
 DEFAULT_KEY = ("RSA", 2048)
@@ -27,8 +28,31 @@ CURVE_SIZES = {"secp256r1": 256, "secp384r1": 384}
 
 
 def key_label(key_type: str, key_size: int) -> str:
-    """Return the key choice written the way suggestions spell it, e.g. RSA-2048."""
+    """Return the key choice written the way suggestions spell it, e.g. RSA-2048.
+
+    This is the stored and posted form; show users key_display_name instead.
+    """
     return f"{key_type}-{key_size}"
+
+
+def key_display_name(key_type: str, key_size: int) -> str:
+    """Return the key as users read it: "RSA 2048" or "ECDSA P-256"."""
+    if key_type == "EC":
+        return f"ECDSA P-{key_size}"
+    if not key_size:
+        return key_type
+    return f"{key_type} {key_size}"
+
+
+def key_label_display_name(label: str) -> str:
+    """Return a key_label value such as "RSA-2048" as key_display_name writes it.
+
+    Any other text, such as a value typed into an old ticket, is returned as is.
+    """
+    key_type, _, size = label.partition("-")
+    if key_type not in ("RSA", "EC") or not size.isascii() or not size.isdigit():
+        return label
+    return key_display_name(key_type, int(size))
 
 
 def check_key(key_type: str, key_size: int) -> list[Finding]:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from helpdesk import csr
 from helpdesk.access import load_ticket_or_404, roles, visible_tickets
 from helpdesk.extensions import db
 from helpdesk.inspect import blueprint, services
@@ -37,6 +38,12 @@ ATTRIBUTE_LABELS = {
     "CN": FIELD_LABELS["common_name"],
     "emailAddress": FIELD_LABELS["email_address"],
 }
+
+
+# Every page shows keys in one form, "RSA 2048" or "ECDSA P-256": the global
+# takes a key type and size, the filter a stored value such as "RSA-2048".
+blueprint.add_app_template_global(csr.key_display_name, "key_display_name")
+blueprint.add_app_template_filter(csr.key_label_display_name, "key_display_name")
 
 
 @blueprint.url_value_preprocessor

@@ -11,6 +11,9 @@ from helpdesk.csr import (
     check_field,
     check_request,
     has_errors,
+    key_display_name,
+    key_label,
+    key_label_display_name,
 )
 
 
@@ -248,6 +251,35 @@ def test_key_choices_other_than_1024_pass_rules():
     for key_type, size, _ in KEY_CHOICES:
         findings = check_field("key", f"{key_type}-{size}")
         assert has_errors(findings) == (size == 1024), (key_type, size)
+
+
+@pytest.mark.parametrize(
+    ("key_type", "size", "display_name"),
+    [
+        ("RSA", 2048, "RSA 2048"),
+        ("RSA", 1024, "RSA 1024"),
+        ("EC", 256, "ECDSA P-256"),
+        ("EC", 384, "ECDSA P-384"),
+    ],
+)
+def test_key_display_name_of_type_and_stored_label(key_type, size, display_name):
+    assert key_display_name(key_type, size) == display_name
+    assert key_label_display_name(key_label(key_type, size)) == display_name
+
+
+def test_key_display_name_of_key_without_size():
+    # describe_public_key gives size 0 for algorithms such as Ed25519.
+    assert key_display_name("Ed25519", 0) == "Ed25519"
+
+
+@pytest.mark.parametrize("text", ["", "RSA", "RSA-", "RSA-abc", "DSA-1024", "RSA-٢٠٤٨"])
+def test_key_label_display_name_keeps_other_text(text):
+    assert key_label_display_name(text) == text
+
+
+def test_key_choice_labels_start_with_display_name():
+    for key_type, size, label in KEY_CHOICES:
+        assert label.startswith(key_display_name(key_type, size)), label
 
 
 def test_check_request_valid_request_has_no_findings(make_request):

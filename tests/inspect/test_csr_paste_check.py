@@ -89,7 +89,7 @@ def test_good_csr_shows_contents_and_passes(customer_client):
     assert "Common Name (CN): <code>www.example.co.kr</code>" in page
     assert "Country Name (C): <code>KR</code>" in page
     assert "<code>www.example.co.kr</code>" in page
-    assert "EC, 256 bits" in page
+    assert "<dd>ECDSA P-256</dd>" in page
     assert "ecdsa-with-SHA256" in page
     assert "valid: the CSR was signed" in page
     assert public_key_sha256(key.public_key()) in page
@@ -108,7 +108,7 @@ def test_openssl_csr_is_read(customer_client, tmp_path):
     response = _check(customer_client, csr_pem.decode("ascii"))
 
     assert response.status_code == 200
-    assert "RSA, 2048 bits" in response.text
+    assert "<dd>RSA 2048</dd>" in response.text
     assert "sha256WithRSAEncryption" in response.text
     assert public_key_sha256(expected.public_key()) in response.text
     assert "No rule found a problem in this CSR." in response.text
@@ -158,7 +158,7 @@ def test_csr_rules_report_weak_key_and_extra_fields(customer_client):
 
     assert response.status_code == 200
     assert "An RSA key of 1024 bits is too weak" in response.text
-    assert "Did you mean RSA 2048 bits (recommended)?" in response.text
+    assert "Did you mean RSA 2048 (recommended)?" in response.text
     assert "The CSR subject has the Organizational Unit “IT Team”." in response.text
 
 

@@ -55,7 +55,7 @@ def test_check_shows_findings_next_to_fields(customer_client):
     assert "“서울” contains Korean text." in page
     assert "Did you mean Seoul?" in page
     assert "An RSA key of 1024 bits is too weak" in page
-    assert "Did you mean RSA 2048 bits (recommended)?" in page
+    assert "Did you mean RSA 2048 (recommended)?" in page
     # Each field's findings are tied to its input for screen readers.
     assert re.search(r'id="country"[^>]*aria-invalid="true"', page) or re.search(
         r'aria-invalid="true"[^>]*id="country"', page

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -15,6 +14,7 @@ from helpdesk.auth.forms import (
     hosting_account_id,
     password_field,
 )
+from helpdesk.forms import DeskForm
 from helpdesk.models import Role
 
 # Ticket ids are INTEGER columns; a larger number would fail in the database.
@@ -27,7 +27,7 @@ ROLE_LABELS = {
 }
 
 
-class NewUserForm(FlaskForm, NewPasswordMixin):
+class NewUserForm(DeskForm, NewPasswordMixin):
     role = SelectField(
         _l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in Role.ALL]
     )
@@ -66,7 +66,7 @@ class NewUserForm(FlaskForm, NewPasswordMixin):
         self.check_new_password(field, self.email.data or "")
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(DeskForm):
     """Filters read from the query string (GET) or the export form (POST)."""
 
     class Meta:

@@ -10,11 +10,11 @@ import re
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from helpdesk.auth.password_policy import MAX_PASSWORD_LENGTH, password_problem
+from helpdesk.forms import DeskForm
 
 _EMAIL_TOO_LONG = _l("The email address may have at most %(max)d characters.")
 
@@ -87,7 +87,7 @@ def confirmation_field(label, other: str) -> PasswordField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(DeskForm):
     email = StringField(
         _l("Email address"),
         validators=[
@@ -100,7 +100,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class SignupForm(FlaskForm, NewPasswordMixin):
+class SignupForm(DeskForm, NewPasswordMixin):
     hosting_account_id = StringField(
         _l("Hosting account ID"),
         validators=[
@@ -130,12 +130,12 @@ class SignupForm(FlaskForm, NewPasswordMixin):
         self.check_new_password(field, self.email.data or "")
 
 
-class ReauthenticateForm(FlaskForm):
+class ReauthenticateForm(DeskForm):
     password = password_field(_l("Password"))
     next = HiddenField()
 
 
-class PasswordChangeForm(FlaskForm, NewPasswordMixin):
+class PasswordChangeForm(DeskForm, NewPasswordMixin):
     current_password = password_field(_l("Current password"))
     new_password = password_field(_l("New password"))
     new_password_confirm = confirmation_field(_l("New password again"), "new_password")

@@ -11,11 +11,11 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import TextAreaField
 
 from helpdesk import csr
+from helpdesk.forms import DeskForm
 from helpdesk.selfservice.forms import TextOnly
 
 # A CSR is 1 to 2 KB and a certificate chain a few KB (an estimate), so this
@@ -65,7 +65,7 @@ class TextOnlyAreaField(TextOnly, TextAreaField):
     pass
 
 
-class PemInputForm(FlaskForm):
+class PemInputForm(DeskForm):
     """The pasted text or the uploaded file; a chosen file wins over the text.
 
     After validate(), INPUT_BYTES contains what to read, INPUT_FIELD is the

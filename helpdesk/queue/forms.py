@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 from wtforms.widgets import HiddenInput
 
+from helpdesk.forms import DeskForm
 from helpdesk.tickets.fields import (
     BOOLEAN_FIELDS,
     EDITABLE_FIELDS,
@@ -42,7 +42,7 @@ def _text(name: str) -> StringField:
     return StringField(FIELD_LABELS[name], validators=[check_length])
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(DeskForm):
     """Every field an agent corrects. Status, assignee and owner are not fields."""
 
     version = version_field()
@@ -103,20 +103,20 @@ class CorrectionForm(FlaskForm):
         self.version.data = version
 
 
-class ActionForm(FlaskForm):
+class ActionForm(DeskForm):
     """A one-button action; carries the version the page showed."""
 
     version = version_field()
 
 
-class SuggestionForm(FlaskForm):
+class SuggestionForm(DeskForm):
     version = version_field()
     field = StringField(validators=[InputRequired()])
     value = StringField()
     suggestion = StringField()
 
 
-class AgentReplyForm(FlaskForm):
+class AgentReplyForm(DeskForm):
     body = TextAreaField(
         _l("Reply to the customer"), validators=[check_length, check_no_private_key]
     )
@@ -128,7 +128,7 @@ class AgentReplyForm(FlaskForm):
             raise ValidationError(_("The reply is empty. Write a message first."))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(DeskForm):
     body = TextAreaField(
         _l("Internal note (only agents see it)"),
         validators=[check_length, check_no_private_key],

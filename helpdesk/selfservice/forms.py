@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from helpdesk import csr
+from helpdesk.forms import DeskForm
 from helpdesk.tickets.fields import (
     FIELD_LABELS,
     SUBJECT_FIELDS,
@@ -48,7 +48,7 @@ def _text(name: str) -> StringField:
     )
 
 
-class SelfServiceForm(FlaskForm):
+class SelfServiceForm(DeskForm):
     """Values are kept as typed, because the CSR rules check them, not the form.
 
     The form only rejects what cannot be checked at all: a value longer than

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
 from helpdesk import csr
+from helpdesk.forms import DeskForm
 from helpdesk.tickets import services
 from helpdesk.tickets.fields import (
     FIELD_LABELS,
@@ -55,7 +55,7 @@ def _text(name: str) -> StringField:
     return StringField(FIELD_LABELS[name], validators=[check_length])
 
 
-class TicketForm(FlaskForm):
+class TicketForm(DeskForm):
     """The inquiry template. Values are kept exactly as typed.
 
     A blocking finding that can_send_as_typed() allows is shown like any
@@ -171,7 +171,7 @@ class TicketForm(FlaskForm):
         )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(DeskForm):
     body = TextAreaField(
         _l("Your reply"), validators=[check_length, check_no_private_key]
     )
@@ -181,7 +181,7 @@ class ReplyForm(FlaskForm):
             raise ValidationError(_("The reply is empty. Write a message first."))
 
 
-class DownloadForm(FlaskForm):
+class DownloadForm(DeskForm):
     """Passphrase typed twice. PasswordField never renders the typed value."""
 
     passphrase = PasswordField(_l("Passphrase"))
@@ -197,7 +197,7 @@ class DownloadForm(FlaskForm):
         return is_valid and not findings
 
 
-class NewKeyForm(FlaskForm):
+class NewKeyForm(DeskForm):
     """The customer's confirmation that a new key voids the current CSR and key."""
 
     confirm = BooleanField(

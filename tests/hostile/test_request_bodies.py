@@ -242,46 +242,15 @@ JSON_VALUES = {
     "null": None,
     "true": True,
 }
-# Flask-WTF's FlaskForm passes a JSON body and multipart file parts to the
-# form as they are, so a text field's data can be a number, a dict or a
-# FileStorage, and validators written for str raise. Deciding the shared
-# fix is open: the TextOnly field mixin on every text field, a form base
-# class that reads text fields from request.form only, or a before_request
-# hook that rejects JSON with 415 and a file part no FileField takes with 400.
-NON_TEXT_VALUE_REASON = (
-    "Flask-WTF puts JSON values and uploaded files into text fields, and the "
-    "validators raise on them. The self-service and check forms drop such "
-    "values with a TextOnly field mixin; whether the other forms take the "
-    "same mixin or a shared fix is for the team to choose."
-)
-ROUTES_FAILING_ON_JSON = frozenset(FORM_ROUTES) - {
-    "admin_deactivate",
-    "audit_export",
-    "certificate_check",
-    "csr_check",
-    "language",
-    "queue_claim",
-    "queue_status",
-    "selfservice_check",
-    "selfservice_download",
-    "selfservice_ticket",
-    "ticket_new_key",
-}
-ROUTES_FAILING_ON_FILES = ROUTES_FAILING_ON_JSON - {"queue_suggestion"}
 
 
-def _known_failure(route: str, failing: frozenset) -> list:
-    if route in failing:
-        return [pytest.mark.xfail(strict=True, reason=NON_TEXT_VALUE_REASON)]
-    return []
-
-
+# Flask-WTF passes a JSON body and multipart file parts to the form as they
+# are, so a text field's data could be a number, a dict or a FileStorage.
+# Every form derives from helpdesk.forms.DeskForm, which keeps only strings
+# for text fields and only files for file fields.
 @pytest.mark.parametrize(
     "route",
-    [
-        pytest.param(route, marks=_known_failure(route, ROUTES_FAILING_ON_JSON))
-        for route in sorted(FORM_ROUTES)
-    ],
+    sorted(FORM_ROUTES),
 )
 def test_json_value_in_text_field_is_refused(world, server_errors, route):
     role, template, field, values = FORM_ROUTES[route]
@@ -304,10 +273,7 @@ def test_json_value_in_text_field_is_refused(world, server_errors, route):
 
 @pytest.mark.parametrize(
     "route",
-    [
-        pytest.param(route, marks=_known_failure(route, ROUTES_FAILING_ON_FILES))
-        for route in sorted(FORM_ROUTES)
-    ],
+    sorted(FORM_ROUTES),
 )
 def test_file_in_text_field_is_refused(world, server_errors, route):
     role, template, field, values = FORM_ROUTES[route]

@@ -87,7 +87,7 @@ def visible_tickets(user: User) -> sa.Select:
 def load_ticket_or_404(ticket_id: int) -> Ticket:
     """Load a ticket the current user may see.
 
-    Another customer's ticket answers 404 exactly like a missing one, so ticket
+    Another customer's ticket returns 404 exactly like a missing one, so ticket
     ids reveal nothing.
     """
     ticket = db.session.get(Ticket, ticket_id)

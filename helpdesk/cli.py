@@ -50,7 +50,7 @@ users_group = click.Group("users", help="Create and list accounts.")
 @click.option("--name", "display_name", default="", help="Display name.")
 @click.password_option(help="Password; prompted for when omitted.")
 def create_user_command(email, role, hosting_account_id, display_name, password):
-    """Create an account (an admin unless --role says otherwise)."""
+    """Create an account, an admin unless --role names another role."""
     if role == Role.CUSTOMER and not hosting_account_id:
         raise click.BadParameter(
             "a customer needs --hosting-account-id", param_hint="--hosting-account-id"

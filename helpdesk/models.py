@@ -1,6 +1,6 @@
 """Database models: accounts, tickets and their history, issued CSRs, audit events.
 
-No column holds a private key, a passphrase or a ZIP archive.
+No column stores a private key, a passphrase or a ZIP archive.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ STATUS_LABELS = {
     Status.CLOSED: _l("Closed"),
 }
 
-# What the customer should do next, shown on their ticket page.
+# The next step for the customer, shown on their ticket page.
 NEXT_STEP_FOR_CUSTOMER = {
     Status.SUBMITTED: _l("An agent will review your request. No action is needed."),
     Status.IN_REVIEW: _l("An agent is reviewing your request. No action is needed."),

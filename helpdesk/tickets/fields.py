@@ -92,10 +92,11 @@ def parse_key_value(value: str) -> tuple[str, int] | None:
 def blocks_customer(finding: csr.Finding) -> bool:
     """Return True when FINDING must be fixed before the customer's ticket opens.
 
-    Blocked are a missing required field, a Country Name that is not two
-    letters, and a Common Name, problem domain or Email Address whose error
-    has no one-click correction (not a domain name or address, an IP
-    address, an internal name). Left to the agent are warnings and notes,
+    Blocked are a missing required field and a Country Name that is not two
+    letters. Also blocked is a Common Name, problem domain or Email Address
+    whose error has no one-click correction, such as a value that is not a
+    domain name or address, an IP address or an internal name. Left to the
+    agent are warnings and notes,
     corrections that carry a suggestion (case, spaces, "kr" to "KR",
     A-labels), Korean or other non-ASCII text in the free-text fields, because
     the agent enters the registered English name, and the key size, because
@@ -119,9 +120,9 @@ def can_send_as_typed(finding: csr.Finding) -> bool:
     agent can enter a mailbox at that domain or ask the customer which one.
     The form shows the finding with a "Send it as typed" box, and ticking it
     stores the value as typed. Every other blocking finding is a format error
-    that stays blocking even when the box is ticked: a Country Name that is
-    not two letters, a Common Name that is not a domain name, a missing
-    field, or an email address that is not valid.
+    that stays blocking even when the box is ticked. Examples are a Country
+    Name that is not two letters, a Common Name that is not a domain name, a
+    missing field and an email address that is not valid.
     """
     if finding.field != "email_address" or not blocks_customer(finding):
         return False
